@@ -89,17 +89,29 @@ internal sealed class FasterKeyValueSession : IKeyValueSession
     }
 
     /// <inheritdoc />
-    public void Scan(byte prefix, KeyValueVisitor visitor)
+    public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte prefix)
     {
         using var iterator = _session.Iterate();
         while (iterator.GetNext(out _))
         {
-            var key = iterator.GetKey().AsReadOnlySpan();
-            if (key.Length > 0 && key[0] == prefix)
+            if (TryCopy(iterator, prefix, out var record))
             {
-                visitor(key, iterator.GetValue().AsReadOnlySpan());
+                yield return record;
             }
         }
+    }
+
+    private static bool TryCopy(IFasterScanIterator<SpanByte, SpanByte> iterator, byte prefix, out KeyValuePair<byte[], byte[]> record)
+    {
+        var key = iterator.GetKey().AsReadOnlySpan();
+        if (key.Length == 0 || key[0] != prefix)
+        {
+            record = default;
+            return false;
+        }
+
+        record = new(key.ToArray(), iterator.GetValue().AsReadOnlySpan().ToArray());
+        return true;
     }
 
     /// <inheritdoc />

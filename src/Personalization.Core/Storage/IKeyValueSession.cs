@@ -16,11 +16,9 @@ internal interface IKeyValueSession : IDisposable
     void Delete(ReadOnlySpan<byte> key);
 
     /// <summary>
-    /// Calls <paramref name="visitor"/> for the latest value of every live key that starts with <paramref name="prefix"/>.
-    /// The spans are only valid during the call.
+    /// Enumerates the latest value of every live key that starts with <paramref name="prefix"/>.
     /// </summary>
-    void Scan(byte prefix, KeyValueVisitor visitor);
+    /// <remarks>Records are copied out one at a time; the session must not be used for anything else until the
+    /// enumeration ends.</remarks>
+    IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte prefix);
 }
-
-/// <summary>Receives one record of a scan.</summary>
-internal delegate void KeyValueVisitor(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);

@@ -1,0 +1,27 @@
+namespace Personalization.Diagnostics;
+
+/// <summary>Names of the engine's telemetry, for <c>AddMeter</c> and <c>AddSource</c> in OpenTelemetry.</summary>
+public static class PersonalizationDiagnostics
+{
+    /// <summary>The name of the engine's <see cref="System.Diagnostics.Metrics.Meter"/> and
+    /// <see cref="System.Diagnostics.ActivitySource"/>.</summary>
+    public const string Name = "Personalization";
+
+    /// <summary>Counter: events accepted into the pipeline.</summary>
+    public const string EventsAccepted = "personalization.events.accepted";
+
+    /// <summary>Counter: events rejected, tagged with <c>reason</c>.</summary>
+    public const string EventsRejected = "personalization.events.rejected";
+
+    /// <summary>Counter: events dropped as duplicates.</summary>
+    public const string EventsDuplicate = "personalization.events.duplicate";
+
+    /// <summary>Gauge: events waiting in a stage's queue, tagged with <c>stage</c> (and <c>shard</c>).</summary>
+    public const string QueueDepth = "personalization.queue.depth";
+
+    /// <summary>Histogram (ms): time a stage spent on one event, tagged with <c>stage</c>.</summary>
+    public const string StageDuration = "personalization.stage.duration";
+
+    /// <summary>Histogram (ms): from the ingest call to the trigger stage done with the event.</summary>
+    public const string EndToEndLatency = "personalization.pipeline.latency";
+}

@@ -1,0 +1,45 @@
+using Personalization.Ingest;
+
+namespace Personalization.Events;
+
+/// <summary>The checks every event passes before it enters the pipeline, whether it came as JSON or as an object.</summary>
+internal static class SegmentEventValidator
+{
+    /// <summary>Returns <see langword="null"/> when <paramref name="event"/> is valid, else the rejection.</summary>
+    public static SegmentParseResult? Validate(SegmentEvent @event)
+    {
+        if (string.IsNullOrEmpty(@event.MessageId))
+        {
+            return SegmentParseResult.Fail(IngestReasons.MissingField, "The event has no messageId.");
+        }
+
+        if (string.IsNullOrEmpty(@event.ProfileId))
+        {
+            return SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{@event.MessageId}' has neither userId nor anonymousId.");
+        }
+
+        if (@event.MessageId.Length > Storage.StoreKeys.MaxIdBytes || @event.ProfileId.Length > Storage.StoreKeys.MaxIdBytes)
+        {
+            return SegmentParseResult.Fail(IngestReasons.TooLarge, $"Event '{Truncate(@event.MessageId)}' has an id longer than {Storage.StoreKeys.MaxIdBytes} characters.");
+        }
+
+        if (@event.Timestamp == default)
+        {
+            return SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{@event.MessageId}' has no timestamp.");
+        }
+
+        if (@event.Type == SegmentEventType.Track && string.IsNullOrEmpty(@event.Event))
+        {
+            return SegmentParseResult.Fail(IngestReasons.MissingField, $"Track event '{@event.MessageId}' has no event name.");
+        }
+
+        if (!Enum.IsDefined(@event.Type))
+        {
+            return SegmentParseResult.Fail(IngestReasons.InvalidType, $"Event '{@event.MessageId}' has an unknown type {(int)@event.Type}.");
+        }
+
+        return null;
+    }
+
+    private static string Truncate(string id) => id.Length <= 64 ? id : string.Concat(id.AsSpan(0, 64), "...");
+}

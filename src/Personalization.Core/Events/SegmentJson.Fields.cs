@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Personalization.Ingest;
+
+namespace Personalization.Events;
+
+public static partial class SegmentJson
+{
+    // The fields of one event as read, before they are checked and turned into a SegmentEvent.
+    private struct EventFields
+    {
+        public string? MessageId;
+        public string? Type;
+        public string? UserId;
+        public string? AnonymousId;
+        public string? Event;
+        public string? Name;
+        public string? PreviousId;
+        public string? TimestampText;
+        public DateTimeOffset? Timestamp;
+        public Dictionary<string, object?>? Properties;
+        public Dictionary<string, object?>? Traits;
+        public Dictionary<string, object?>? Context;
+
+        public void ReadTimestamp(ref Utf8JsonReader reader)
+        {
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                TimestampText = reader.TokenType == JsonTokenType.Null ? null : "(not a string)";
+                reader.Skip();
+                return;
+            }
+
+            if (reader.TryGetDateTimeOffset(out var parsed))
+            {
+                Timestamp = parsed.ToUniversalTime();
+                return;
+            }
+
+            TimestampText = reader.GetString();
+            if (TimestampText is not null && TryParseTimestamp(TimestampText, out parsed))
+            {
+                Timestamp = parsed;
+            }
+        }
+
+        public readonly SegmentParseResult ToResult()
+        {
+            if (string.IsNullOrEmpty(MessageId))
+            {
+                return SegmentParseResult.Fail(IngestReasons.MissingField, "The event has no messageId.");
+            }
+
+            if (string.IsNullOrEmpty(Type))
+            {
+                return SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{MessageId}' has no type.");
+            }
+
+            if (!TryParseType(Type, out var type))
+            {
+                return SegmentParseResult.Fail(IngestReasons.InvalidType, $"Event '{MessageId}' has type '{Type}'; expected track, identify, page, screen, group or alias.");
+            }
+
+            if (Timestamp is null)
+            {
+                return TimestampText is null
+                    ? SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{MessageId}' has no timestamp.")
+                    : SegmentParseResult.Fail(IngestReasons.InvalidTimestamp, $"Event '{MessageId}' has timestamp '{TimestampText}', which is not ISO-8601.");
+            }
+
+            var @event = new SegmentEvent
+            {
+                MessageId = MessageId,
+                Type = type,
+                UserId = UserId,
+                AnonymousId = AnonymousId,
+                Event = Event,
+                Name = Name,
+                PreviousId = PreviousId,
+                Timestamp = Timestamp.Value,
+                Properties = Properties ?? (IReadOnlyDictionary<string, object?>)EmptyValues,
+                Traits = Traits ?? (IReadOnlyDictionary<string, object?>)EmptyValues,
+                Context = Context ?? (IReadOnlyDictionary<string, object?>)EmptyValues,
+            };
+            return SegmentEventValidator.Validate(@event) ?? SegmentParseResult.Ok(@event);
+        }
+    }
+
+    private static readonly Dictionary<string, object?> EmptyValues = new(0);
+
+    private static bool TryParseType(string text, out SegmentEventType type)
+    {
+        switch (text.ToLowerInvariant())
+        {
+            case "track": type = SegmentEventType.Track; return true;
+            case "identify": type = SegmentEventType.Identify; return true;
+            case "page": type = SegmentEventType.Page; return true;
+            case "screen": type = SegmentEventType.Screen; return true;
+            case "group": type = SegmentEventType.Group; return true;
+            case "alias": type = SegmentEventType.Alias; return true;
+            default: type = default; return false;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+using Personalization.Pipeline;
+using Personalization.Triggers;
+
+namespace Personalization.Hosting;
+
+/// <summary>Configures the personalization engine in a host; every method returns the same builder.</summary>
+public sealed class PersonalizationBuilder
+{
+    internal PersonalizationBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The host's services, for registrations the builder has no method for.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Keeps the engine's state (store, checkpoints) in <paramref name="path"/>.</summary>
+    public PersonalizationBuilder UseDataDirectory(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return Configure(o => o.DataDirectory = path);
+    }
+
+    /// <summary>Changes any pipeline setting. Settings are validated when the host starts.</summary>
+    public PersonalizationBuilder Configure(Action<PersonalizationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>Runs the trigger stage on event time (the newest event timestamp) instead of wall-clock time.</summary>
+    public PersonalizationBuilder UseEventTime(TimeSpan allowedLateness = default) => Configure(o =>
+    {
+        o.Clock = ClockMode.EventTime;
+        o.AllowedLateness = allowedLateness;
+    });
+
+    /// <summary>Evaluates triggers with <paramref name="evaluator"/>.</summary>
+    public PersonalizationBuilder UseTriggerEvaluator(ITriggerEvaluator evaluator)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        return Configure(o => o.TriggerEvaluator = evaluator);
+    }
+}

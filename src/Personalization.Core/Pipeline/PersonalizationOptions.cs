@@ -1,0 +1,49 @@
+using Personalization.Storage;
+using Personalization.Triggers;
+
+namespace Personalization.Pipeline;
+
+/// <summary>The settings of one pipeline. Validated when the pipeline starts: every bad setting is named with its value.</summary>
+public sealed class PersonalizationOptions
+{
+    /// <summary>The data directory: the store, checkpoints and (later) the ingest log and dead letters live here.
+    /// Only one pipeline (in any process) may open a directory at a time.</summary>
+    /// <value>The default is <c>data/personalization</c>, relative to the current directory.</value>
+    public string DataDirectory { get; set; } = Path.Combine("data", "personalization");
+
+    /// <summary>How many enrich/trigger shards run in parallel. Events are routed by a stable hash of the user id.</summary>
+    /// <value>The default is <see cref="Environment.ProcessorCount"/>. Between 1 and 256.</value>
+    public int ShardCount { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>How many events each stage's queue holds before <see cref="FullMode"/> applies.</summary>
+    /// <value>The default is 4,096. Between 16 and 1,048,576.</value>
+    public int ChannelCapacity { get; set; } = 4096;
+
+    /// <summary>What an ingest call does when the pipeline is full.</summary>
+    /// <value>The default is <see cref="PipelineFullMode.Wait"/> (back-pressure).</value>
+    public PipelineFullMode FullMode { get; set; } = PipelineFullMode.Wait;
+
+    /// <summary>How long a <c>messageId</c> is remembered: a second event with the same id within this window is a duplicate.</summary>
+    /// <value>The default is 7 days. Between 1 second and 365 days.</value>
+    public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Where the trigger stage's clock comes from.</summary>
+    /// <value>The default is <see cref="ClockMode.ProcessingTime"/>.</value>
+    public ClockMode Clock { get; set; } = ClockMode.ProcessingTime;
+
+    /// <summary>In <see cref="ClockMode.EventTime"/>, how far behind the newest event timestamp the clock stays, so that
+    /// events that arrive a little late still see the timers they should.</summary>
+    /// <value>The default is zero. Between zero and 1 day.</value>
+    public TimeSpan AllowedLateness { get; set; } = TimeSpan.Zero;
+
+    /// <summary>In <see cref="ClockMode.ProcessingTime"/>, how often idle shards look at the clock to resolve due timers.</summary>
+    /// <value>The default is 1 second. Between 10 milliseconds and 1 minute.</value>
+    public TimeSpan ClockTickInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Sizes of the embedded store.</summary>
+    public StoreOptions Store { get; set; } = new();
+
+    /// <summary>The trigger stage's evaluator.</summary>
+    /// <value>The default is <see langword="null"/>: the trigger stage keeps the clock and evaluates nothing.</value>
+    public ITriggerEvaluator? TriggerEvaluator { get; set; }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Personalization.Pipeline;
+
+/// <summary>Checks every setting of <see cref="PersonalizationOptions"/> and names each bad one with its value.</summary>
+public sealed class PersonalizationOptionsValidator : IValidateOptions<PersonalizationOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, PersonalizationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            errors.Add($"DataDirectory must be a directory path; it is '{options.DataDirectory}'.");
+        }
+
+        Range(errors, nameof(options.ShardCount), options.ShardCount, 1, 256);
+        Range(errors, nameof(options.ChannelCapacity), options.ChannelCapacity, 16, 1 << 20);
+        if (!Enum.IsDefined(options.FullMode))
+        {
+            errors.Add($"FullMode must be Wait or Reject; it is {(int)options.FullMode}.");
+        }
+
+        if (!Enum.IsDefined(options.Clock))
+        {
+            errors.Add($"Clock must be ProcessingTime or EventTime; it is {(int)options.Clock}.");
+        }
+
+        Range(errors, nameof(options.DedupeWindow), options.DedupeWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365));
+        Range(errors, nameof(options.AllowedLateness), options.AllowedLateness, TimeSpan.Zero, TimeSpan.FromDays(1));
+        Range(errors, nameof(options.ClockTickInterval), options.ClockTickInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        if (options.Store is null)
+        {
+            errors.Add("Store must be set.");
+        }
+        else
+        {
+            PowerOfTwo(errors, "Store.MemoryBudgetBytes", options.Store.MemoryBudgetBytes, 16L << 20);
+            PowerOfTwo(errors, "Store.IndexSizeBytes", options.Store.IndexSizeBytes, 64L << 10);
+            PowerOfTwo(errors, "Store.PageSizeBytes", options.Store.PageSizeBytes, 64L << 10);
+            if (options.Store.PageSizeBytes * 4 > options.Store.MemoryBudgetBytes)
+            {
+                errors.Add($"Store.PageSizeBytes must be at most a quarter of Store.MemoryBudgetBytes ({options.Store.MemoryBudgetBytes}); it is {options.Store.PageSizeBytes}.");
+            }
+        }
+
+        return errors.Count == 0
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Range<T>(List<string> errors, string name, T value, T min, T max)
+        where T : IComparable<T>
+    {
+        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min} and {max}; it is {value}."));
+        }
+    }
+
+    private static void PowerOfTwo(List<string> errors, string name, long value, long min)
+    {
+        if (value < min || (value & (value - 1)) != 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{name} must be a power of two of at least {min}; it is {value}."));
+        }
+    }
+}

@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Personalization.Dedupe;
+using Personalization.Diagnostics;
+using Personalization.Ingest;
+using Personalization.Profiles;
+using Personalization.Storage;
+
+namespace Personalization.Pipeline;
+
+/// <summary>
+/// The embedded pipeline: ingest -> dedupe -> enrich -> trigger, with all state in a FASTER store in the data
+/// directory. In a host, <c>services.AddPersonalization(...)</c> creates, starts and stops it; in a console or a
+/// test, create it with <see cref="StartNewAsync"/> and dispose it.
+/// </summary>
+public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileReader, IAsyncDisposable
+{
+    private readonly PersonalizationOptions _options;
+    private readonly PipelineClock _clock;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly PipelineMetrics _metrics;
+    private readonly Channel<PipelineItem> _ingest;
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private DataDirectoryLock? _lock;
+    private FasterKeyValueStore? _store;
+    private DedupeIndex? _dedupe;
+    private IKeyValueSession? _dedupeSession;
+    private ShardWorker[] _shards = [];
+    private Task[] _stageTasks = [];
+    private ITimer? _ticker;
+    private volatile int _state; // 0 created, 1 running, 2 stopping, 3 stopped
+
+    /// <summary>Creates a pipeline; <see cref="StartAsync"/> opens the store and starts the stages.</summary>
+    /// <exception cref="OptionsValidationException">A setting is invalid; the message names each bad setting and its value.</exception>
+    public PersonalizationPipeline(PersonalizationOptions options, ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var validation = new PersonalizationOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(PersonalizationOptions), validation.Failures);
+        }
+
+        _options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _clock = new PipelineClock(_timeProvider, options.Clock, options.AllowedLateness);
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Personalization.Pipeline");
+        _ingest = Channel.CreateBounded<PipelineItem>(new BoundedChannelOptions(options.ChannelCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _metrics = new PipelineMetrics(meterFactory, QueueDepths);
+    }
+
+    /// <summary>The options the pipeline runs with.</summary>
+    public PersonalizationOptions Options => _options;
+
+    /// <summary>Whether the pipeline is running (started and not stopping).</summary>
+    public bool IsRunning => _state == 1;
+
+    /// <summary>The newest clock reading over all shards: in event time, the watermark of the events applied so far.</summary>
+    public DateTimeOffset Clock
+    {
+        get
+        {
+            var newest = DateTimeOffset.MinValue;
+            foreach (var shard in _shards)
+            {
+                if (shard.Now > newest)
+                {
+                    newest = shard.Now;
+                }
+            }
+
+            return newest;
+        }
+    }
+
+    /// <summary>Creates and starts a pipeline (for consoles and tests; hosts use <c>AddPersonalization</c>).</summary>
+    public static async Task<PersonalizationPipeline> StartNewAsync(PersonalizationOptions options, ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        var pipeline = new PersonalizationPipeline(options, loggerFactory, timeProvider);
+        try
+        {
+            await pipeline.StartAsync(cancellationToken).ConfigureAwait(false);
+            return pipeline;
+        }
+        catch
+        {
+            await pipeline.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Opens (or recovers) the store in the data directory and starts the stages.</summary>
+    /// <exception cref="InvalidOperationException">The data directory is in use by another pipeline, or this pipeline was already started.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_state != 0)
+            {
+                throw new InvalidOperationException("The pipeline was already started; create a new pipeline to start again.");
+            }
+
+            OpenStorage();
+            StartStages();
+            _state = 1;
+            Log.PipelineStarted(_logger, Path.GetFullPath(_options.DataDirectory), _options.ShardCount, _options.Clock,
+                _store!.Recovered ? "recovered from its checkpoint" : "new");
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private void OpenStorage()
+    {
+        var directory = _options.DataDirectory;
+        _lock = DataDirectoryLock.Acquire(directory);
+        _store = FasterKeyValueStore.Open(Path.Combine(directory, "store"), Path.Combine(directory, "checkpoints"), _options.Store);
+        _dedupeSession = _store.OpenSession();
+        _dedupe = new DedupeIndex(_dedupeSession, _options.DedupeWindow);
+        _shards = new ShardWorker[_options.ShardCount];
+        for (var i = 0; i < _shards.Length; i++)
+        {
+            _shards[i] = new ShardWorker(i, _options.ChannelCapacity, _store.OpenSession(), _options.TriggerEvaluator, _clock, _metrics, _logger);
+        }
+    }
+
+    private void StartStages()
+    {
+        var tasks = new Task[_shards.Length + 1];
+        tasks[0] = Task.Run(() => RunStageAsync("dedupe", RunDedupeStageAsync));
+        for (var i = 0; i < _shards.Length; i++)
+        {
+            var shard = _shards[i];
+            var name = "shard-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            tasks[i + 1] = Task.Run(() => RunStageAsync(name, shard.RunAsync));
+        }
+
+        _stageTasks = tasks;
+        if (_options.Clock == ClockMode.ProcessingTime)
+        {
+            _ticker = _timeProvider.CreateTimer(static state => ((PersonalizationPipeline)state!).Tick(), this,
+                _options.ClockTickInterval, _options.ClockTickInterval);
+        }
+    }
+
+    // Idle shards still need to see time pass so that due timers fire; a busy shard sees it with its next event.
+    private void Tick()
+    {
+        foreach (var shard in _shards)
+        {
+            if (shard.QueueDepth == 0)
+            {
+                shard.Writer.TryWrite(s_tick);
+            }
+        }
+    }
+
+    private static readonly PipelineItem s_tick = PipelineItem.ForTick();
+
+    private async Task RunStageAsync(string stage, Func<Task> run)
+    {
+        try
+        {
+            await run().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.StageFaulted(_logger, ex, stage);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stops taking events, drains every stage (every accepted event is applied), checkpoints the store and closes it.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_state != 1)
+            {
+                return;
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            _state = 2;
+            _ticker?.Dispose();
+            _ingest.Writer.TryComplete();
+            try
+            {
+                await Task.WhenAll(_stageTasks).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await _store!.CheckpointAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await CloseStorageAsync().ConfigureAwait(false);
+                _state = 3;
+            }
+
+            Log.PipelineStopped(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private async Task CloseStorageAsync()
+    {
+        WaitForReaders();
+        foreach (var shard in _shards)
+        {
+            shard.Dispose();
+        }
+
+        _dedupeSession?.Dispose();
+        while (_readerSessions.TryTake(out var session))
+        {
+            session.Dispose();
+        }
+
+        if (_store is not null)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _lock?.Dispose();
+    }
+
+    /// <summary>Stops the pipeline gracefully (see <see cref="StopAsync"/>) if it is running, and releases everything.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_state == 1)
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+
+        _state = 3;
+        _metrics.Dispose();
+    }
+
+    private IEnumerable<Measurement<int>> QueueDepths()
+    {
+        yield return new Measurement<int>(_ingest.Reader.Count, new KeyValuePair<string, object?>("stage", "dedupe"));
+        for (var i = 0; i < _shards.Length; i++)
+        {
+            yield return new Measurement<int>(_shards[i].QueueDepth,
+                new KeyValuePair<string, object?>("stage", "enrich"), new KeyValuePair<string, object?>("shard", i));
+        }
+    }
+}

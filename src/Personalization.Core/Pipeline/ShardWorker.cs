@@ -1,0 +1,179 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Personalization.Diagnostics;
+using Personalization.Events;
+using Personalization.Profiles;
+using Personalization.Storage;
+using Personalization.Triggers;
+
+namespace Personalization.Pipeline;
+
+/// <summary>
+/// One shard of the enrich and trigger stages: the only writer of its users' profiles, with its own store session
+/// and its own clock. Reads its channel on one task, so a user's events are applied in ingest order.
+/// </summary>
+internal sealed class ShardWorker : IDisposable
+{
+    private readonly int _shard;
+    private readonly Channel<PipelineItem> _channel;
+    private readonly IKeyValueSession _session;
+    private readonly ITriggerEvaluator? _evaluator;
+    private readonly PipelineClock _clock;
+    private readonly PipelineMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly byte[] _key = new byte[StoreKeys.BufferSize];
+    private readonly ArrayBufferWriter<byte> _previous = new(1024);
+    private readonly ArrayBufferWriter<byte> _next = new(1024);
+    private readonly TriggerEventContext _context;
+    private DateTimeOffset _now = DateTimeOffset.MinValue;
+
+    public ShardWorker(int shard, int capacity, IKeyValueSession session, ITriggerEvaluator? evaluator, PipelineClock clock,
+        PipelineMetrics metrics, ILogger logger)
+    {
+        _shard = shard;
+        _channel = Channel.CreateBounded<PipelineItem>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _session = session;
+        _evaluator = evaluator;
+        _clock = clock;
+        _metrics = metrics;
+        _logger = logger;
+        _context = new TriggerEventContext(shard);
+    }
+
+    public ChannelWriter<PipelineItem> Writer => _channel.Writer;
+
+    public int QueueDepth => _channel.Reader.Count;
+
+    /// <summary>The shard's clock: the newest event time (event-time mode) or the last wall-clock reading.</summary>
+    public DateTimeOffset Now => _now;
+
+    public async Task RunAsync()
+    {
+        var reader = _channel.Reader;
+        // WaitToReadAsync + TryRead: a cancelled ReadAsync on a bounded channel can lose an item (dotnet/runtime#132094).
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var item))
+            {
+                if (item.Barrier is { } barrier)
+                {
+                    PassBarrier(barrier);
+                }
+                else if (item.Event is null)
+                {
+                    Tick();
+                }
+                else
+                {
+                    Process(item);
+                }
+            }
+        }
+    }
+
+    private void Process(PipelineItem item)
+    {
+        var @event = item.Event!;
+        try
+        {
+            AdvanceClock(_clock.OnEvent(@event.Timestamp));
+            var start = Stopwatch.GetTimestamp();
+            var profile = Apply(@event);
+            _metrics.EnrichDone(start);
+
+            start = Stopwatch.GetTimestamp();
+            Evaluate(@event, profile);
+            _metrics.TriggerDone(start, item.IngestTimestamp);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A bad event never stops the pipeline: it is logged and the shard goes on.
+            Log.EventFailed(_logger, ex, @event.MessageId, @event.ProfileId, _shard);
+            _metrics.Rejected("processing_error");
+        }
+    }
+
+    private CustomerProfile Apply(SegmentEvent @event)
+    {
+        var profileId = @event.ProfileId!;
+        var keyLength = StoreKeys.Write(StoreKeys.Profile, profileId, _key);
+        var key = _key.AsSpan(0, keyLength);
+        _previous.ResetWrittenCount();
+        var profile = _session.TryRead(key, _previous)
+            ? ProfileSerializer.Deserialize(_previous.WrittenMemory)
+            : ProfileUpdater.Create(profileId, @event.Timestamp);
+        ProfileUpdater.Apply(profile, @event);
+
+        _next.ResetWrittenCount();
+        ProfileSerializer.Serialize(_next, profile);
+        _session.Upsert(key, _next.WrittenSpan);
+        return profile;
+    }
+
+    private void Evaluate(SegmentEvent @event, CustomerProfile profile)
+    {
+        if (_evaluator is null)
+        {
+            return;
+        }
+
+        _context.Reset(@event, profile, _previous.WrittenMemory, _now);
+        try
+        {
+            _evaluator.OnEvent(_context);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.EvaluatorFailed(_logger, ex, _shard, @event.MessageId);
+        }
+    }
+
+    private void Tick() => AdvanceClock(_clock.OnTick());
+
+    private void AdvanceClock(DateTimeOffset now)
+    {
+        if (now <= _now)
+        {
+            return;
+        }
+
+        _now = now;
+        NotifyClock(isFinal: false);
+    }
+
+    private void PassBarrier(PipelineBarrier barrier)
+    {
+        if (barrier.IsFinal)
+        {
+            NotifyClock(isFinal: true);
+        }
+
+        barrier.ShardPassed();
+    }
+
+    private void NotifyClock(bool isFinal)
+    {
+        if (_evaluator is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _evaluator.OnClock(new TriggerClockContext(_shard, _now, isFinal));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.ClockEvaluatorFailed(_logger, ex, _shard, _now);
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+}
