@@ -78,15 +78,15 @@ public static partial class SegmentJson
                 Name = Name,
                 PreviousId = PreviousId,
                 Timestamp = Timestamp.Value,
-                Properties = Properties ?? (IReadOnlyDictionary<string, object?>)EmptyValues,
-                Traits = Traits ?? (IReadOnlyDictionary<string, object?>)EmptyValues,
-                Context = Context ?? (IReadOnlyDictionary<string, object?>)EmptyValues,
+                Properties = Properties ?? (IReadOnlyDictionary<string, object?>)s_emptyValues,
+                Traits = Traits ?? (IReadOnlyDictionary<string, object?>)s_emptyValues,
+                Context = Context ?? (IReadOnlyDictionary<string, object?>)s_emptyValues,
             };
             return SegmentEventValidator.Validate(@event) ?? SegmentParseResult.Ok(@event);
         }
     }
 
-    private static readonly Dictionary<string, object?> EmptyValues = new(0);
+    private static readonly Dictionary<string, object?> s_emptyValues = new(0);
 
     private static bool TryParseType(string text, out SegmentEventType type)
     {

@@ -1,0 +1,1 @@
+namespace Personalization.Samples.Replay; internal static class Program { private static int Main() => 0; }
