@@ -19,7 +19,8 @@ public static class PersonalizationDiagnostics
     /// <summary>Gauge: events waiting in a stage's queue, tagged with <c>stage</c> (and <c>shard</c>).</summary>
     public const string QueueDepth = "personalization.queue.depth";
 
-    /// <summary>Histogram (ms): time a stage spent on one event, tagged with <c>stage</c>.</summary>
+    /// <summary>Histogram (ms): time a stage spent on one event, tagged with <c>stage</c>: <c>ingest</c> (parsing
+    /// JSON), <c>dedupe</c>, <c>enrich</c> (the profile update) and <c>trigger</c> (the trigger evaluator).</summary>
     public const string StageDuration = "personalization.stage.duration";
 
     /// <summary>Histogram (ms): from the ingest call to the trigger stage done with the event.</summary>

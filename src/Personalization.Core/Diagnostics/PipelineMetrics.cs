@@ -6,6 +6,7 @@ namespace Personalization.Diagnostics;
 /// <summary>The pipeline's instruments, on one <see cref="Meter"/> named <see cref="PersonalizationDiagnostics.Name"/>.</summary>
 internal sealed class PipelineMetrics : IDisposable
 {
+    private static readonly KeyValuePair<string, object?> s_ingestStage = new("stage", "ingest");
     private static readonly KeyValuePair<string, object?> s_dedupeStage = new("stage", "dedupe");
     private static readonly KeyValuePair<string, object?> s_enrichStage = new("stage", "enrich");
     private static readonly KeyValuePair<string, object?> s_triggerStage = new("stage", "trigger");
@@ -35,6 +36,14 @@ internal sealed class PipelineMetrics : IDisposable
     public void Duplicate() => _duplicate.Add(1);
 
     public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void IngestDone(long startTimestamp, int events)
+    {
+        if (events > 0)
+        {
+            _stageDuration.Record(ElapsedMs(startTimestamp) / events, s_ingestStage);
+        }
+    }
 
     public void DedupeDone(long startTimestamp) => _stageDuration.Record(ElapsedMs(startTimestamp), s_dedupeStage);
 

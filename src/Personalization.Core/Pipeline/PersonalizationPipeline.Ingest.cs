@@ -18,7 +18,9 @@ public sealed partial class PersonalizationPipeline
     /// <inheritdoc />
     public async ValueTask<IngestResult> IngestAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
     {
+        var start = Stopwatch.GetTimestamp();
         var parsed = SegmentJson.Parse(utf8Json.Span);
+        _metrics.IngestDone(start, 1);
         if (!parsed.Success)
         {
             _metrics.Rejected(parsed.ReasonCode);
@@ -31,7 +33,9 @@ public sealed partial class PersonalizationPipeline
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<IngestResult>> IngestBatchAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
     {
+        var start = Stopwatch.GetTimestamp();
         var parsed = SegmentJson.ParseBatch(utf8Json.Span);
+        _metrics.IngestDone(start, parsed.Count);
         var events = new List<SegmentEvent>(parsed.Count);
         foreach (var result in parsed)
         {
