@@ -48,15 +48,15 @@ public sealed class SegmentEvent
     public DateTimeOffset Timestamp { get; init; }
 
     /// <summary>The properties of a <c>track</c>, <c>page</c> or <c>screen</c> call.</summary>
-    [Key(8)]
+    [Key(8), MessagePackFormatter(typeof(Internal.JsonValuesFormatter))]
     public IReadOnlyDictionary<string, object?> Properties { get; init; } = s_empty;
 
     /// <summary>The traits of an <c>identify</c> or <c>group</c> call.</summary>
-    [Key(9)]
+    [Key(9), MessagePackFormatter(typeof(Internal.JsonValuesFormatter))]
     public IReadOnlyDictionary<string, object?> Traits { get; init; } = s_empty;
 
     /// <summary>The context (library, page, locale, ...).</summary>
-    [Key(10)]
+    [Key(10), MessagePackFormatter(typeof(Internal.JsonValuesFormatter))]
     public IReadOnlyDictionary<string, object?> Context { get; init; } = s_empty;
 
     /// <summary>The id whose profile this event updates: <see cref="UserId"/> when present, else <see cref="AnonymousId"/>.</summary>

@@ -210,7 +210,8 @@ public static partial class SegmentJson
             case JsonTokenType.String:
                 return reader.GetString();
             case JsonTokenType.Number:
-                return reader.TryGetInt64(out var integer) ? integer : reader.GetDouble();
+                // Boxed apart: a conditional of long and double would turn every integer into a double.
+                return reader.TryGetInt64(out var integer) ? (object)integer : reader.GetDouble();
             case JsonTokenType.True:
                 return true;
             case JsonTokenType.False:

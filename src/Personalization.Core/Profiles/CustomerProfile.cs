@@ -49,7 +49,7 @@ public sealed class CustomerProfile
     public decimal TotalSpent { get; set; }
 
     /// <summary>The traits from <c>identify</c> calls, the latest value of each.</summary>
-    [Key(9)]
+    [Key(9), MessagePackFormatter(typeof(Internal.JsonValuesDictionaryFormatter))]
     public Dictionary<string, object?> Traits { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>How many events of any type were applied.</summary>
