@@ -209,8 +209,12 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
             }
             finally
             {
-                await CloseStorageAsync().ConfigureAwait(false);
+                // Refuse new readers before waiting for the current ones: under a steady read load the reader count
+                // would otherwise never reach zero, and the stop would never finish. The barrier orders this write
+                // before the reader count is read (RentReader increments, then reads the state).
                 _state = 3;
+                Interlocked.MemoryBarrier();
+                await CloseStorageAsync().ConfigureAwait(false);
             }
 
             Log.PipelineStopped(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
