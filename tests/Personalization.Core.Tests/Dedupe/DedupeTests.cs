@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Time.Testing;
 using Personalization.Ingest;
+using Personalization.Pipeline;
 using Personalization.Tests.Support;
 
 namespace Personalization.Tests.Dedupe;
@@ -103,6 +105,30 @@ public class DedupeTests
         var within = await pipeline.IngestAsync(TestEvents.Track("u1", "Clicked", TestEvents.T0.AddMinutes(59), "m-1"));
         await pipeline.IngestAsync(TestEvents.Track("u1", "Clicked", TestEvents.T0.AddHours(2), "m-other"));
         var after = await pipeline.IngestAsync(TestEvents.Track("u1", "Clicked", TestEvents.T0.AddHours(2), "m-1"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Status, Is.EqualTo(IngestStatus.Accepted));
+            Assert.That(within.Status, Is.EqualTo(IngestStatus.Duplicate));
+            Assert.That(after.Status, Is.EqualTo(IngestStatus.Accepted));
+        });
+    }
+
+    [Test]
+    public async Task In_processing_time_the_dedupe_window_follows_the_time_provider()
+    {
+        using var directory = new TempDirectory();
+        var time = new FakeTimeProvider(TestEvents.T0);
+        var options = TestPipelines.Options(directory.Path, clock: ClockMode.ProcessingTime);
+        options.DedupeWindow = TimeSpan.FromHours(1);
+        options.ClockTickInterval = TimeSpan.FromMinutes(1);
+        await using var pipeline = await TestPipelines.StartAsync(options, time);
+
+        var first = await pipeline.IngestAsync(TestEvents.Track("u1", "Clicked", messageId: "m-1"));
+        time.Advance(TimeSpan.FromMinutes(59));
+        var within = await pipeline.IngestAsync(TestEvents.Track("u1", "Clicked", messageId: "m-1"));
+        time.Advance(TimeSpan.FromHours(2));
+        var after = await pipeline.IngestAsync(TestEvents.Track("u1", "Clicked", messageId: "m-1"));
 
         Assert.Multiple(() =>
         {

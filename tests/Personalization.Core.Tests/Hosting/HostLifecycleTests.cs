@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Personalization.Events;
 using Personalization.Ingest;
 using Personalization.Profiles;
@@ -85,6 +86,47 @@ public class HostLifecycleTests
         var error = Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
 
         Assert.That(error!.Message, Does.Contain(directory.Path).And.Contain("in use"));
+    }
+
+    [Test]
+    public async Task The_hosts_time_provider_drives_the_processing_time_clock()
+    {
+        using var directory = new TempDirectory();
+        var time = new FakeTimeProvider(TestEvents.T0.AddYears(1));
+        var evaluator = new RecordingEvaluator();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddPersonalization(p => p
+            .UseDataDirectory(directory.Path)
+            .UseTriggerEvaluator(evaluator)
+            .Configure(o => o.Store = TestPipelines.SmallStore()));
+        using var host = builder.Build();
+        await host.StartAsync().WaitAsync(TestPipelines.Timeout);
+
+        var ingestor = host.Services.GetRequiredService<IEventIngestor>();
+        await ingestor.IngestAsync(TestEvents.Track("u1", "Clicked", TestEvents.T0));
+        await ingestor.FlushAsync();
+        await host.StopAsync().WaitAsync(TestPipelines.Timeout);
+
+        Assert.That(evaluator.Events.Single().Now, Is.EqualTo(TestEvents.T0.AddYears(1)));
+    }
+
+    [Test]
+    public async Task Disposing_a_host_without_stopping_it_still_keeps_the_profiles()
+    {
+        using var directory = new TempDirectory();
+        using (var host = BuildHost(directory.Path))
+        {
+            await host.StartAsync().WaitAsync(TestPipelines.Timeout);
+            await host.Services.GetRequiredService<IEventIngestor>().IngestAsync(TestEvents.Track("u1", "Clicked"));
+        }
+
+        using var next = BuildHost(directory.Path);
+        await next.StartAsync().WaitAsync(TestPipelines.Timeout);
+        var profile = await next.Services.GetRequiredService<IProfileReader>().GetAsync("u1");
+        await next.StopAsync().WaitAsync(TestPipelines.Timeout);
+
+        Assert.That(profile?.EventCount, Is.EqualTo(1));
     }
 
     private static IHost BuildHost(string dataDirectory, Action<Personalization.Hosting.PersonalizationBuilder>? configure = null)
