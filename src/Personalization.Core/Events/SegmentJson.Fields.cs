@@ -31,9 +31,11 @@ public static partial class SegmentJson
                 return;
             }
 
-            if (reader.TryGetDateTimeOffset(out var parsed))
+            // The JSON reader takes a timestamp without an offset as the host's local time; like the fallback below,
+            // the engine takes it as UTC, so an event's time does not depend on the machine's time zone.
+            if (!reader.HasValueSequence && !reader.ValueIsEscaped && reader.TryGetDateTimeOffset(out var parsed))
             {
-                Timestamp = parsed.ToUniversalTime();
+                Timestamp = HasOffset(reader.ValueSpan) ? parsed.ToUniversalTime() : new DateTimeOffset(parsed.DateTime, TimeSpan.Zero);
                 return;
             }
 
@@ -42,6 +44,13 @@ public static partial class SegmentJson
             {
                 Timestamp = parsed;
             }
+        }
+
+        // An ISO-8601 time the JSON reader accepted has an offset when a 'Z', '+' or '-' follows the 'T'.
+        private static bool HasOffset(ReadOnlySpan<byte> text)
+        {
+            var time = text.IndexOf((byte)'T');
+            return time >= 0 && text[time..].IndexOfAny("Zz+-"u8) >= 0;
         }
 
         public readonly SegmentParseResult ToResult()
