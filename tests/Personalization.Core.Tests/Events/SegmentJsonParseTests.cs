@@ -93,6 +93,48 @@ public class SegmentJsonParseTests
         Assert.That(parsed.Event?.Type, Is.EqualTo(expected), parsed.ToString());
     }
 
+    [TestCase("2026-03-01T12:00:00Z", "2026-03-01T12:00:00+00:00")]
+    [TestCase("2026-03-01T13:30:00+01:30", "2026-03-01T12:00:00+00:00")]
+    [TestCase("2026-03-01T07:00:00.250-05:00", "2026-03-01T12:00:00.250+00:00")]
+    [TestCase("2026-03-01T12:00:00", "2026-03-01T12:00:00+00:00")]
+    [TestCase("2026-03-01T12:00:00.5", "2026-03-01T12:00:00.500+00:00")]
+    [TestCase("2026-03-01", "2026-03-01T00:00:00+00:00")]
+    [TestCase("2026-03-01 12:00:00", "2026-03-01T12:00:00+00:00")]
+    [TestCase("2026-03-01T12:00:00\u002B00:00", "2026-03-01T12:00:00+00:00")]
+    public void Timestamps_are_read_as_utc_and_those_without_an_offset_are_taken_as_utc(string timestamp, string expected)
+    {
+        var parsed = SegmentJson.Parse($$"""{"type":"page","messageId":"m","userId":"u","timestamp":"{{timestamp}}"}""");
+
+        Assert.That(parsed.Success, Is.True, parsed.ToString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(parsed.Event!.Timestamp, Is.EqualTo(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(parsed.Event.Timestamp.Offset, Is.EqualTo(TimeSpan.Zero));
+        });
+    }
+
+    [Test]
+    [NonParallelizable]
+    public void Timestamps_without_an_offset_are_utc_whatever_the_hosts_time_zone()
+    {
+        var previous = Environment.GetEnvironmentVariable("TZ");
+        Environment.SetEnvironmentVariable("TZ", "America/New_York");
+        TimeZoneInfo.ClearCachedData();
+        try
+        {
+            Assume.That(TimeZoneInfo.Local.GetUtcOffset(new DateTime(2026, 3, 1)), Is.Not.EqualTo(TimeSpan.Zero), "this host cannot switch time zones");
+
+            var parsed = SegmentJson.Parse("""{"type":"page","messageId":"m","userId":"u","timestamp":"2026-03-01T12:00:00"}""");
+
+            Assert.That(parsed.Event?.Timestamp, Is.EqualTo(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero)));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("TZ", previous);
+            TimeZoneInfo.ClearCachedData();
+        }
+    }
+
     [TestCase("""{"type":"track","event":"A","userId":"u","timestamp":"2026-03-01T12:00:00Z"}""", IngestReasons.MissingField, "messageId", TestName = "Missing messageId")]
     [TestCase("""{"type":"track","event":"A","messageId":"m","timestamp":"2026-03-01T12:00:00Z"}""", IngestReasons.MissingField, "neither userId nor anonymousId", TestName = "Missing userId and anonymousId")]
     [TestCase("""{"type":"track","event":"A","messageId":"m","userId":"","anonymousId":null,"timestamp":"2026-03-01T12:00:00Z"}""", IngestReasons.MissingField, "neither userId nor anonymousId", TestName = "Empty userId and null anonymousId")]
