@@ -113,7 +113,17 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
                 throw new InvalidOperationException("The pipeline was already started; create a new pipeline to start again.");
             }
 
-            OpenStorage();
+            try
+            {
+                OpenStorage();
+            }
+            catch
+            {
+                // A failed start must not keep the directory locked or the store open: a retry must be able to open it.
+                await ReleaseStorageAsync().ConfigureAwait(false);
+                throw;
+            }
+
             StartStages();
             _state = 1;
             Log.PipelineStarted(_logger, Path.GetFullPath(_options.DataDirectory), _options.ShardCount, _options.Clock,
@@ -223,6 +233,28 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         {
             _lifecycle.Release();
         }
+    }
+
+    // Undoes a partly done OpenStorage.
+    private async ValueTask ReleaseStorageAsync()
+    {
+        foreach (var shard in _shards)
+        {
+            shard?.Dispose();
+        }
+
+        _shards = [];
+        _dedupeSession?.Dispose();
+        _dedupeSession = null;
+        _dedupe = null;
+        if (_store is not null)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+            _store = null;
+        }
+
+        _lock?.Dispose();
+        _lock = null;
     }
 
     private async Task CloseStorageAsync()
