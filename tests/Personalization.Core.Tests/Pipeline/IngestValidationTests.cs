@@ -141,4 +141,41 @@ public class IngestValidationTests
         Assert.That(async () => await pipeline.IngestAsync((SegmentEvent)null!), Throws.ArgumentNullException);
         Assert.That(async () => await pipeline.IngestBatchAsync((IReadOnlyList<SegmentEvent>)null!), Throws.ArgumentNullException);
     }
+
+    [Test]
+    public async Task An_empty_batch_gives_no_results()
+    {
+        using var directory = new TempDirectory();
+        await using var pipeline = await TestPipelines.StartAsync(directory.Path);
+
+        var fromObjects = await pipeline.IngestBatchAsync([]).AsTask().WaitAsync(TestPipelines.Timeout);
+        var fromJson = await pipeline.IngestBatchAsync(TestEvents.Utf8("""{"batch":[]}""")).AsTask().WaitAsync(TestPipelines.Timeout);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromObjects, Is.Empty);
+            Assert.That(fromJson, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task A_batch_far_larger_than_the_queues_is_taken_whole_in_wait_mode()
+    {
+        using var directory = new TempDirectory();
+        var options = TestPipelines.Options(directory.Path, shardCount: 2);
+        options.ChannelCapacity = 16;
+        await using var pipeline = await TestPipelines.StartAsync(options);
+        var batch = Enumerable.Range(0, 5000).Select(i => TestEvents.Track("user-" + (i % 10), "Clicked", TestEvents.At(i))).ToArray();
+
+        var results = await pipeline.IngestBatchAsync(batch).AsTask().WaitAsync(TestPipelines.Timeout);
+        await pipeline.FlushAsync();
+
+        var profiles = await PipelineLifecycleTests.ScanAllAsync(pipeline);
+        Assert.Multiple(() =>
+        {
+            Assert.That(results.Select(r => r.MessageId), Is.EqualTo(batch.Select(e => e.MessageId)));
+            Assert.That(results.Select(r => r.Status), Is.All.EqualTo(IngestStatus.Accepted));
+            Assert.That(profiles.Select(p => p.EventCount), Is.All.EqualTo(500));
+        });
+    }
 }

@@ -135,6 +135,15 @@ public class PipelineLifecycleTests
     }
 
     [Test]
+    public async Task Get_of_an_empty_user_id_is_an_argument_error()
+    {
+        using var directory = new TempDirectory();
+        await using var pipeline = await TestPipelines.StartAsync(directory.Path);
+
+        Assert.That(async () => await pipeline.GetAsync(""), Throws.ArgumentException);
+    }
+
+    [Test]
     public async Task A_new_pipeline_scans_no_profiles()
     {
         using var directory = new TempDirectory();

@@ -45,4 +45,19 @@ public class DataDirectoryLockTests
         using var again = DataDirectoryLock.Acquire(path);
         Assert.That(File.Exists(Path.Combine(path, "personalization.lock")), Is.True);
     }
+
+    [Test]
+    public async Task A_start_that_fails_releases_the_data_directory()
+    {
+        using var directory = new TempDirectory();
+        // A file where the store's directory belongs makes opening the store fail after the lock was taken.
+        var blocker = Path.Combine(directory.Path, "store");
+        await File.WriteAllTextAsync(blocker, "not a directory");
+
+        Assert.That(() => TestPipelines.StartAsync(directory.Path), Throws.InstanceOf<IOException>());
+
+        File.Delete(blocker);
+        await using var pipeline = await TestPipelines.StartAsync(directory.Path);
+        Assert.That(pipeline.IsRunning, Is.True);
+    }
 }
