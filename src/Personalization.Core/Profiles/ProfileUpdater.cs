@@ -85,7 +85,8 @@ internal static class ProfileUpdater
             return;
         }
 
-        var quantity = (int)Math.Max(1, GetDecimal(properties, "quantity") ?? 1);
+        // Clamped: a cast of an absurd quantity would throw and lose the whole event.
+        var quantity = (int)Math.Clamp(GetDecimal(properties, "quantity") ?? 1, 1, int.MaxValue);
         var line = profile.Cart.Find(item => item.ProductId == productId);
         if (line is null)
         {
@@ -98,7 +99,7 @@ internal static class ProfileUpdater
             profile.Cart.Add(line);
         }
 
-        line.Quantity += quantity;
+        line.Quantity = (int)Math.Min((long)line.Quantity + quantity, int.MaxValue);
         line.Price = GetDecimal(properties, "price") ?? line.Price;
         line.Name = GetString(properties, "name") ?? line.Name;
         line.Brand = GetString(properties, "brand") ?? line.Brand;
@@ -116,7 +117,7 @@ internal static class ProfileUpdater
 
         var line = profile.Cart[index];
         var quantity = GetDecimal(properties, "quantity");
-        line.Quantity -= quantity is { } q && q > 0 ? (int)q : line.Quantity;
+        line.Quantity -= quantity is { } q && q > 0 ? (int)Math.Min(q, line.Quantity) : line.Quantity;
         if (line.Quantity <= 0)
         {
             profile.Cart.RemoveAt(index);
