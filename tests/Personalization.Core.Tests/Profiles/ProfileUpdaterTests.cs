@@ -252,4 +252,32 @@ public class ProfileUpdaterTests
 
         Assert.That(profile.Cart, Has.Count.EqualTo(ProfileUpdater.MaxCartLines));
     }
+
+    [TestCase(10_000_000_000L)]
+    [TestCase(3e9)]
+    public void An_absurd_quantity_is_still_applied_instead_of_failing_the_event(object quantity)
+    {
+        var profile = Apply(
+            TestEvents.Track("u1", EcommerceEvents.ProductAdded, properties: Props(("product_id", "p1"), ("quantity", quantity))),
+            TestEvents.Track("u1", EcommerceEvents.ProductAdded, properties: Props(("product_id", "p1"), ("quantity", quantity))),
+            TestEvents.Track("u1", EcommerceEvents.ProductAdded, properties: Props(("product_id", "p2"), ("quantity", 2L))),
+            TestEvents.Track("u1", EcommerceEvents.ProductRemoved, properties: Props(("product_id", "p2"), ("quantity", quantity))));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(profile.EventCount, Is.EqualTo(4));
+            Assert.That(profile.Cart.Select(i => i.ProductId), Is.EqualTo(new[] { "p1" }));
+            Assert.That(profile.Cart[0].Quantity, Is.EqualTo(int.MaxValue), "quantities saturate instead of wrapping around");
+        });
+    }
+
+    [Test]
+    public void A_zero_or_negative_quantity_adds_one()
+    {
+        var profile = Apply(
+            TestEvents.Track("u1", EcommerceEvents.ProductAdded, properties: Props(("product_id", "p1"), ("quantity", 0L))),
+            TestEvents.Track("u1", EcommerceEvents.ProductAdded, properties: Props(("product_id", "p1"), ("quantity", -3L))));
+
+        Assert.That(profile.Cart.Single().Quantity, Is.EqualTo(2));
+    }
 }
