@@ -33,6 +33,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
     private ShardWorker[] _shards = [];
     private Task[] _stageTasks = [];
     private ITimer? _ticker;
+    private Task? _closing;
     private volatile int _state; // 0 created, 1 running, 2 stopping, 3 stopped
 
     /// <summary>Creates a pipeline; <see cref="StartAsync"/> opens the store and starts the stages.</summary>
@@ -198,41 +199,53 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
     /// <summary>
     /// Stops taking events, drains every stage (every accepted event is applied), checkpoints the store and closes it.
     /// </summary>
+    /// <remarks><paramref name="cancellationToken"/> bounds how long the caller waits, not the drain: a cancelled stop
+    /// still applies and checkpoints every accepted event and closes the store when the stages are done, and
+    /// <see cref="DisposeAsync"/> waits for that.</remarks>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task closing;
         try
         {
-            if (_state != 1)
+            if (_state == 1)
             {
-                return;
+                _state = 2;
+                _ticker?.Dispose();
+                _ingest.Writer.TryComplete();
+                _closing = DrainAndCloseAsync();
             }
 
-            var started = Stopwatch.GetTimestamp();
-            _state = 2;
-            _ticker?.Dispose();
-            _ingest.Writer.TryComplete();
-            try
-            {
-                await Task.WhenAll(_stageTasks).WaitAsync(cancellationToken).ConfigureAwait(false);
-                await _store!.CheckpointAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                // Refuse new readers before waiting for the current ones: under a steady read load the reader count
-                // would otherwise never reach zero, and the stop would never finish. The barrier orders this write
-                // before the reader count is read (RentReader increments, then reads the state).
-                _state = 3;
-                Interlocked.MemoryBarrier();
-                await CloseStorageAsync().ConfigureAwait(false);
-            }
-
-            Log.PipelineStopped(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            closing = _closing ?? Task.CompletedTask;
         }
         finally
         {
             _lifecycle.Release();
         }
+
+        await closing.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Runs to the end whatever the stop's caller does: closing the store under running shards would lose what they apply.
+    private async Task DrainAndCloseAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await Task.WhenAll(_stageTasks).ConfigureAwait(false);
+            await _store!.CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Refuse new readers before waiting for the current ones: under a steady read load the reader count
+            // would otherwise never reach zero, and the stop would never finish. The barrier orders this write
+            // before the reader count is read (RentReader increments, then reads the state).
+            _state = 3;
+            Interlocked.MemoryBarrier();
+            await CloseStorageAsync().ConfigureAwait(false);
+        }
+
+        Log.PipelineStopped(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     // Undoes a partly done OpenStorage.
@@ -285,6 +298,12 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         if (_state == 1)
         {
             await StopAsync().ConfigureAwait(false);
+        }
+
+        // A stop whose caller gave up waiting is still draining: the store closes when it is done.
+        if (_closing is { } closing)
+        {
+            await closing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         _state = 3;
