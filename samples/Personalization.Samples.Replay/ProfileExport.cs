@@ -1,0 +1,158 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+using Personalization.Pipeline;
+using Personalization.Profiles;
+
+namespace Personalization.Samples.Replay;
+
+/// <summary>Counts the stored profiles and, when asked, writes each as one JSON object per line.</summary>
+internal static class ProfileExport
+{
+    private static readonly JsonWriterOptions s_options = new() { Indented = false, SkipValidation = false };
+
+    public static async Task<long> CountAsync(PersonalizationPipeline pipeline, Stream? output)
+    {
+        long count = 0;
+        await using var writer = output is null ? null : new Utf8JsonWriter(output, s_options);
+        await foreach (var profile in pipeline.ScanAsync())
+        {
+            count++;
+            if (writer is not null)
+            {
+                Write(writer, profile);
+                await writer.FlushAsync();
+                writer.Reset();
+                output!.WriteByte((byte)'\n');
+            }
+        }
+
+        if (output is not null)
+        {
+            await output.FlushAsync();
+        }
+
+        return count;
+    }
+
+    /// <summary>Writes one profile as a JSON object with snake_case keys.</summary>
+    public static void Write(Utf8JsonWriter writer, CustomerProfile profile)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("user_id", profile.UserId);
+        writer.WriteStartArray("anonymous_ids");
+        foreach (var id in profile.AnonymousIds)
+        {
+            writer.WriteStringValue(id);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("first_seen", Iso(profile.FirstSeen));
+        writer.WriteString("last_seen", Iso(profile.LastSeen));
+        writer.WriteNumber("event_count", profile.EventCount);
+        writer.WriteStartObject("event_counts");
+        foreach (var (name, value) in profile.EventCounts.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            writer.WriteNumber(name, value);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteNumber("page_views", profile.PageViews);
+        writer.WriteStartArray("cart_items");
+        foreach (var item in profile.Cart)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("product_id", item.ProductId);
+            writer.WriteNumber("quantity", item.Quantity);
+            if (item.Price is { } price)
+            {
+                writer.WriteNumber("price", price);
+            }
+            else
+            {
+                writer.WriteNull("price");
+            }
+
+            WriteIfPresent(writer, "name", item.Name);
+            WriteIfPresent(writer, "brand", item.Brand);
+            WriteIfPresent(writer, "category", item.Category);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("cart_value", profile.CartValue);
+        writer.WriteNumber("orders", profile.OrderCount);
+        writer.WriteNumber("total_spent", profile.TotalSpent);
+        if (profile.LastOrderAt is { } lastOrder)
+        {
+            writer.WriteString("last_order_at", Iso(lastOrder));
+        }
+        else
+        {
+            writer.WriteNull("last_order_at");
+        }
+
+        writer.WritePropertyName("traits");
+        writer.WriteStartObject();
+        foreach (var (name, value) in profile.Traits.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            writer.WritePropertyName(name);
+            WriteValue(writer, value);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>ISO-8601 in UTC with a Z, without a fraction when there is none: 2019-10-01T00:00:00Z.</summary>
+    public static string Iso(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    private static void WriteIfPresent(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    // Trait values come back from the store's MessagePack as the narrowest type that holds them.
+    private static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case string s: writer.WriteStringValue(s); break;
+            case bool b: writer.WriteBooleanValue(b); break;
+            case byte or sbyte or short or ushort or int or uint or long: writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture)); break;
+            case ulong u: writer.WriteNumberValue(u); break;
+            case float f: writer.WriteNumberValue(f); break;
+            case double d: writer.WriteNumberValue(d); break;
+            case decimal m: writer.WriteNumberValue(m); break;
+            case DateTimeOffset t: writer.WriteStringValue(Iso(t)); break;
+            case DateTime t: writer.WriteStringValue(Iso(new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero))); break;
+            case IDictionary map:
+                writer.WriteStartObject();
+                foreach (DictionaryEntry entry in map)
+                {
+                    writer.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty);
+                    WriteValue(writer, entry.Value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case IEnumerable items:
+                writer.WriteStartArray();
+                foreach (var item in items)
+                {
+                    WriteValue(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System.Globalization;
+
+namespace Personalization.Samples.Replay;
+
+/// <summary>The command line of the replay sample.</summary>
+internal sealed class ReplayOptions
+{
+    public const string Usage = """
+        Replays shop traffic through the whole Personalization pipeline and reports throughput and latency.
+
+        Usage: dotnet run -c Release --project samples/Personalization.Samples.Replay -- [options]
+
+        Without --input it generates seeded, realistic shop traffic (views, cart adds and removes, checkouts,
+        orders, page views, anonymous visitors who later identify).
+
+          --input PATH           replay a file instead: .jsonl (Segment JSON Lines) or .csv (REES46 e-commerce CSV)
+          --events N             events to generate (default 1,000,000)
+          --users U              users to generate traffic for (default 100,000)
+          --seed S               seed of the generator (default 42)
+          --days D               days of event time the generated traffic spans (default 7)
+          --store DIR            keep the pipeline's data directory in DIR and reuse it (default: a fresh temporary
+                                 directory, deleted at the end)
+          --fresh                empty the --store directory first
+          --shards N             enrich/trigger shards (default: the number of processors)
+          --batch N              events per ingest call (default 512)
+          --capacity N           events each pipeline stage's queue holds (default 1,024; short queues keep the
+                                 latency of a replay that runs flat out low)
+          --json                 print one JSON object with the results on stdout (progress stays on stderr)
+          --dump-profiles PATH   write every profile as one JSON object per line to PATH
+          --help                 show this help
+        """;
+
+    public string? Input { get; private set; }
+
+    public long Events { get; private set; } = 1_000_000;
+
+    public int Users { get; private set; } = 100_000;
+
+    public int Seed { get; private set; } = 42;
+
+    public int Days { get; private set; } = 7;
+
+    public string? Store { get; private set; }
+
+    public bool Fresh { get; private set; }
+
+    public int Shards { get; private set; } = Environment.ProcessorCount;
+
+    public int BatchSize { get; private set; } = 512;
+
+    public int Capacity { get; private set; } = 1024;
+
+    public bool Json { get; private set; }
+
+    public string? DumpProfiles { get; private set; }
+
+    public bool Help { get; private set; }
+
+    /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> says what is wrong in one line.</summary>
+    public static bool TryParse(string[] args, out ReplayOptions options, out string error)
+    {
+        options = new ReplayOptions();
+        var generatorOption = (string?)null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string? inlineValue = null;
+            var equals = name.IndexOf('=', StringComparison.Ordinal);
+            if (name.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            {
+                inlineValue = name[(equals + 1)..];
+                name = name[..equals];
+            }
+
+            switch (name)
+            {
+                case "--help" or "-h" or "-?":
+                    options.Help = true;
+                    break;
+                case "--json":
+                    options.Json = true;
+                    break;
+                case "--fresh":
+                    options.Fresh = true;
+                    break;
+                case "--input":
+                case "--store":
+                case "--dump-profiles":
+                    if (!TryValue(args, ref i, name, inlineValue, out var text, out error))
+                    {
+                        return false;
+                    }
+
+                    if (name == "--input") { options.Input = text; }
+                    else if (name == "--store") { options.Store = text; }
+                    else { options.DumpProfiles = text; }
+                    break;
+                case "--events":
+                case "--users":
+                case "--seed":
+                case "--days":
+                case "--shards":
+                case "--batch":
+                case "--capacity":
+                    if (!TryValue(args, ref i, name, inlineValue, out var number, out error)
+                        || !TryNumber(name, number, out var value, out error))
+                    {
+                        return false;
+                    }
+
+                    if (!TrySet(options, name, value, out error))
+                    {
+                        return false;
+                    }
+
+                    if (name is "--events" or "--users" or "--seed" or "--days")
+                    {
+                        generatorOption = name;
+                    }
+
+                    break;
+                default:
+                    error = $"unknown option '{args[i]}'; see --help.";
+                    return false;
+            }
+        }
+
+        if (options.Input is not null && generatorOption is not null)
+        {
+            error = $"{generatorOption} sets up generated traffic and cannot be combined with --input.";
+            return false;
+        }
+
+        error = string.Empty;
+        return true;
+    }
+
+    private static bool TryValue(string[] args, ref int i, string name, string? inlineValue, out string value, out string error)
+    {
+        if (inlineValue is null && i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+        {
+            inlineValue = args[++i];
+        }
+
+        if (string.IsNullOrWhiteSpace(inlineValue))
+        {
+            value = string.Empty;
+            error = $"{name} needs a value; see --help.";
+            return false;
+        }
+
+        value = inlineValue;
+        error = string.Empty;
+        return true;
+    }
+
+    private static bool TryNumber(string name, string text, out long value, out string error)
+    {
+        if (long.TryParse(text.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.AllowLeadingSign | NumberStyles.AllowThousands,
+            CultureInfo.InvariantCulture, out value))
+        {
+            error = string.Empty;
+            return true;
+        }
+
+        error = $"{name} must be a whole number; it is '{text}'.";
+        return false;
+    }
+
+    private static bool TrySet(ReplayOptions options, string name, long value, out string error)
+    {
+        (long min, long max) = name switch
+        {
+            "--events" => (1L, 1_000_000_000L),
+            "--users" => (1L, 10_000_000L),
+            "--seed" => (int.MinValue, int.MaxValue),
+            "--days" => (1L, 3650L),
+            "--shards" => (1L, 256L),
+            "--capacity" => (16L, 1L << 20),
+            _ => (1L, 65_536L),
+        };
+        if (value < min || value > max)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min:N0} and {max:N0}; it is {value:N0}.");
+            return false;
+        }
+
+        switch (name)
+        {
+            case "--events": options.Events = value; break;
+            case "--users": options.Users = (int)value; break;
+            case "--seed": options.Seed = (int)value; break;
+            case "--days": options.Days = (int)value; break;
+            case "--shards": options.Shards = (int)value; break;
+            case "--capacity": options.Capacity = (int)value; break;
+            default: options.BatchSize = (int)value; break;
+        }
+
+        error = string.Empty;
+        return true;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Personalization.Samples.Replay;
+
+/// <summary>Prints a <see cref="ReplayResult"/>: a readable summary, or one JSON object.</summary>
+internal static class ReplayReport
+{
+    public static void WriteSummary(ReplayResult result, IAnsiConsole console)
+    {
+        var table = new Table().Border(TableBorder.Rounded).HideHeaders()
+            .AddColumn(new TableColumn("what")).AddColumn(new TableColumn("value").RightAligned());
+        table.Title = new TableTitle(Markup.Escape(result.Interrupted ? "Replay (interrupted)" : "Replay"));
+        Row(table, "Source", result.Source);
+        Row(table, "Events read", N(result.EventsRead));
+        Row(table, "Accepted", N(result.EventsAccepted));
+        Row(table, "Duplicate", N(result.EventsDuplicate));
+        Row(table, "Rejected", N(result.EventsRejected));
+        if (result.EventsFailed > 0)
+        {
+            Row(table, "Accepted but failed to apply", N(result.EventsFailed));
+        }
+
+        Row(table, "Profiles", N(result.Profiles));
+        Row(table, "Shards", N(result.Shards));
+        Row(table, "Elapsed", string.Create(CultureInfo.InvariantCulture, $"{result.ElapsedSeconds:N2} s"));
+        Row(table, "Throughput", string.Create(CultureInfo.InvariantCulture, $"{result.EventsPerSecond:N0} events/s"));
+        var latency = result.Latency;
+        Row(table, "Latency p50 / p99 / p99.9 / max",
+            string.Create(CultureInfo.InvariantCulture, $"{latency.P50:N2} / {latency.P99:N2} / {latency.P999:N2} / {latency.Max:N2} ms"));
+        Row(table, "Store", result.TemporaryStore ? "temporary (deleted)" : result.DataDirectory);
+        if (result.ProfilesDumpedTo is not null)
+        {
+            Row(table, "Profiles written to", result.ProfilesDumpedTo);
+        }
+
+        console.Write(table);
+        if (result.RejectedByReason.Count > 0)
+        {
+            var reasons = new Table().Border(TableBorder.Rounded).Title("Rejected by reason")
+                .AddColumn("reason").AddColumn(new TableColumn("events").RightAligned());
+            foreach (var (reason, count) in result.RejectedByReason)
+            {
+                reasons.AddRow(Markup.Escape(reason), N(count));
+            }
+
+            console.Write(reasons);
+            console.MarkupLine("[grey]First rejections:[/]");
+            foreach (var sample in result.RejectionSamples)
+            {
+                console.MarkupLine($"[grey]  {Markup.Escape(Shorten(sample))}[/]");
+            }
+        }
+    }
+
+    /// <summary>Writes the result as one JSON object (the keys are stable: scripts read them).</summary>
+    public static void WriteJson(ReplayResult result, Stream output)
+    {
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        writer.WriteStartObject();
+        writer.WriteString("source", result.Source);
+        writer.WriteNumber("events_read", result.EventsRead);
+        writer.WriteNumber("events_accepted", result.EventsAccepted);
+        writer.WriteNumber("events_rejected", result.EventsRejected);
+        writer.WriteNumber("events_duplicate", result.EventsDuplicate);
+        writer.WriteNumber("events_failed", result.EventsFailed);
+        writer.WriteNumber("profiles", result.Profiles);
+        writer.WriteNumber("shards", result.Shards);
+        writer.WriteNumber("elapsed_seconds", Math.Round(result.ElapsedSeconds, 3));
+        writer.WriteNumber("events_per_second", Math.Round(result.EventsPerSecond, 1));
+        writer.WriteStartObject("latency_ms");
+        writer.WriteNumber("p50", Math.Round(result.Latency.P50, 3));
+        writer.WriteNumber("p99", Math.Round(result.Latency.P99, 3));
+        writer.WriteNumber("p999", Math.Round(result.Latency.P999, 3));
+        writer.WriteNumber("max", Math.Round(result.Latency.Max, 3));
+        writer.WriteEndObject();
+        writer.WriteStartObject("rejected_by_reason");
+        foreach (var (reason, count) in result.RejectedByReason)
+        {
+            writer.WriteNumber(reason, count);
+        }
+
+        writer.WriteEndObject();
+        // No trigger engine yet: no triggers and no emails.
+        writer.WriteStartObject("triggers");
+        writer.WriteEndObject();
+        writer.WriteNumber("emails_sent", 0);
+        writer.WriteBoolean("interrupted", result.Interrupted);
+        writer.WriteEndObject();
+        writer.Flush();
+        output.WriteByte((byte)'\n');
+        output.Flush();
+    }
+
+    private static void Row(Table table, string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 200), "...");
+}

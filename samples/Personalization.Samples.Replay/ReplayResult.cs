@@ -1,0 +1,43 @@
+namespace Personalization.Samples.Replay;
+
+/// <summary>What one replay did: counts, profiles, time and latency.</summary>
+internal sealed class ReplayResult
+{
+    public required string Source { get; init; }
+
+    public required string DataDirectory { get; init; }
+
+    public required bool TemporaryStore { get; init; }
+
+    public required int Shards { get; init; }
+
+    public required long EventsRead { get; init; }
+
+    public required long EventsAccepted { get; init; }
+
+    public required long EventsRejected { get; init; }
+
+    public required long EventsDuplicate { get; init; }
+
+    /// <summary>Events accepted by the ingest call that a shard then failed to apply (reason processing_error).</summary>
+    public required long EventsFailed { get; init; }
+
+    public required long Profiles { get; init; }
+
+    public required double ElapsedSeconds { get; init; }
+
+    public required LatencySummary Latency { get; init; }
+
+    /// <summary>Rejections by reason code, ordered by code.</summary>
+    public required IReadOnlyDictionary<string, long> RejectedByReason { get; init; }
+
+    /// <summary>The first few rejections, with their line and message.</summary>
+    public required IReadOnlyList<string> RejectionSamples { get; init; }
+
+    /// <summary>Whether the run was cut short (Ctrl+C): the counts cover the events read until then.</summary>
+    public required bool Interrupted { get; init; }
+
+    public string? ProfilesDumpedTo { get; init; }
+
+    public double EventsPerSecond => ElapsedSeconds > 0 ? EventsRead / ElapsedSeconds : 0;
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using Personalization.Collect;
+using Personalization.Ingest;
+using Personalization.Pipeline;
+
+namespace Personalization.Samples.Replay;
+
+/// <summary>
+/// Runs a replay through the whole pipeline: ingest in batches, in input order (so each user's events keep their
+/// order), complete the replay, count (and dump) the profiles, stop with a checkpoint.
+/// </summary>
+internal static class ReplayRunner
+{
+    public static async Task<ReplayResult> RunAsync(ReplayOptions options, ReplaySource source, ReplayStore store,
+        Stream? profileDump, IReplayProgress progress, CancellationToken cancellationToken)
+    {
+        using var metrics = new PipelineMetricsListener();
+        var pipelineOptions = new PersonalizationOptions
+        {
+            DataDirectory = store.Path,
+            ShardCount = options.Shards,
+            ChannelCapacity = options.Capacity,
+            Clock = ClockMode.EventTime,
+        };
+
+        PersonalizationPipeline pipeline;
+        try
+        {
+            pipeline = await PersonalizationPipeline.StartNewAsync(pipelineOptions, new StderrLoggerFactory(), cancellationToken: cancellationToken);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ReplayInputException($"cannot open the store: {ex.Message}", ex);
+        }
+
+        await using (pipeline)
+        {
+            var tally = new ReplayTally();
+            var stopwatch = Stopwatch.StartNew();
+            var interrupted = await IngestAsync(pipeline, source, options.BatchSize, tally, progress, cancellationToken);
+            progress.Phase("Completing the replay");
+            await pipeline.CompleteReplayAsync();
+            var elapsed = stopwatch.Elapsed;
+            var latencySummary = metrics.Summarize();
+
+            progress.Phase(profileDump is null ? "Counting profiles" : "Counting and writing profiles");
+            var profiles = await ProfileExport.CountAsync(pipeline, profileDump);
+            progress.Phase("Checkpointing the store");
+            await pipeline.StopAsync();
+            progress.Phase("Done");
+
+            return new ReplayResult
+            {
+                Source = source.Description,
+                DataDirectory = store.Path,
+                TemporaryStore = store.Temporary,
+                Shards = options.Shards,
+                EventsRead = tally.Read,
+                EventsAccepted = tally.Accepted,
+                EventsRejected = tally.Rejected,
+                EventsDuplicate = tally.Duplicate,
+                EventsFailed = metrics.Failed,
+                Profiles = profiles,
+                ElapsedSeconds = elapsed.TotalSeconds,
+                Latency = latencySummary,
+                RejectedByReason = tally.RejectedByReason,
+                RejectionSamples = tally.Samples,
+                Interrupted = interrupted,
+                ProfilesDumpedTo = options.DumpProfiles,
+            };
+        }
+    }
+
+    // One batch is in the pipeline while the next one is read or generated. The next batch starts only after the
+    // previous call returned, so the pipeline sees the events in input order. Returns whether it was interrupted.
+    private static async Task<bool> IngestAsync(PersonalizationPipeline pipeline, ReplaySource source, int batchSize,
+        ReplayTally tally, IReplayProgress progress, CancellationToken cancellationToken)
+    {
+        var current = new ReplayBatch(batchSize);
+        var inFlight = new ReplayBatch(batchSize);
+        Task<IReadOnlyList<IngestResult>>? pending = null;
+        using var records = source.Records.GetEnumerator();
+        while (MoveNext(records, tally.Read))
+        {
+            var record = records.Current;
+            tally.Read++;
+            if (!record.Result.Success)
+            {
+                tally.Reject(record.LineNumber, record.Result.ReasonCode, record.Result.Message);
+                continue;
+            }
+
+            current.Add(record.Result.Event, record.LineNumber);
+            if (current.Count < batchSize)
+            {
+                continue;
+            }
+
+            if (pending is not null)
+            {
+                tally.Add(inFlight, await pending);
+                inFlight.Clear();
+            }
+
+            pending = pipeline.IngestBatchAsync(current.Events).AsTask();
+            (current, inFlight) = (inFlight, current);
+            progress.Report(tally.Read, source.Fraction(tally.Read));
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+
+        if (pending is not null)
+        {
+            tally.Add(inFlight, await pending);
+        }
+
+        if (current.Count > 0)
+        {
+            tally.Add(current, await pipeline.IngestBatchAsync(current.Events));
+        }
+
+        progress.Report(tally.Read, cancellationToken.IsCancellationRequested ? source.Fraction(tally.Read) : 1.0);
+        return cancellationToken.IsCancellationRequested;
+    }
+
+    private static bool MoveNext(IEnumerator<ReplayRecord> records, long read)
+    {
+        try
+        {
+            return records.MoveNext();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ReplayInputException($"cannot read the input after {read:N0} records: {ex.Message}", ex);
+        }
+    }
+}
