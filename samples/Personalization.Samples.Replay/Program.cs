@@ -21,7 +21,7 @@ internal static class Program
 
         if (options.Help)
         {
-            Console.Out.Write(ReplayOptions.Usage);
+            Console.Out.WriteLine(ReplayOptions.Usage);
             return 0;
         }
 
