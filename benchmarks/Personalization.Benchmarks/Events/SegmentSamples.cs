@@ -49,7 +49,7 @@ internal static class SegmentSamples
         }
         """;
 
-    /// <summary>One <c>Product Added</c> event (about 1.5 KB of UTF-8).</summary>
+    /// <summary>One <c>Product Added</c> event (about 1.3 KB of UTF-8).</summary>
     public static byte[] ProductAdded() => Encoding.UTF8.GetBytes(ProductAddedEvent(0));
 
     /// <summary>A Segment batch (<c>{"batch": [...]}</c>) of <paramref name="count"/> such events of different users.</summary>

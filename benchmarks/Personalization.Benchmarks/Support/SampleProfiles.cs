@@ -31,7 +31,7 @@ internal static class SampleProfiles
 
     /// <summary>
     /// The profile of a shopper after a visit: identified with traits, a page view, three products viewed, two
-    /// in the cart (about 600 bytes as MessagePack).
+    /// in the cart (about 300 bytes as MessagePack).
     /// </summary>
     public static CustomerProfile Shopper(string userId)
     {
