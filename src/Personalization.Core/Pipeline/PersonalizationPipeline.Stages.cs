@@ -32,14 +32,15 @@ public sealed partial class PersonalizationPipeline
 
                     if (!IsDuplicate(item))
                     {
-                        var shard = _shards[StableHash.Shard(item.Event!.ProfileId!, _shards.Length)];
+                        // The verdict is final here: the event will be applied even if its shard is busy, so the
+                        // caller need not wait for room in the shard's queue.
+                        item.Completion!.Set(item.Index, IngestResult.Accepted(item.Event!.MessageId));
+                        _metrics.Accepted();
+                        var shard = _shards[StableHash.Shard(item.Event.ProfileId!, _shards.Length)];
                         if (!shard.Writer.TryWrite(item))
                         {
                             await shard.Writer.WriteAsync(item).ConfigureAwait(false);
                         }
-
-                        item.Completion!.Set(item.Index, IngestResult.Accepted(item.Event.MessageId));
-                        _metrics.Accepted();
                     }
                 }
             }

@@ -8,8 +8,9 @@ public class BackPressureTests
 {
     private const int Capacity = 16;
 
-    // With one shard held at the gate: one event in the evaluator and a full shard queue have been accepted.
-    private const int AcceptedWhileHeld = 1 + Capacity;
+    // With one shard held at the gate: one event in the evaluator, a full shard queue, and the one event the dedupe
+    // stage has accepted and holds while it waits for room in the shard's queue.
+    private const int AcceptedWhileHeld = 1 + Capacity + 1;
 
     private static PersonalizationOptions GatedOptions(string directory, GatedEvaluator gate, PipelineFullMode mode)
     {
@@ -81,7 +82,7 @@ public class BackPressureTests
         var first = pipeline.IngestAsync(TestEvents.Track("u1", "Clicked", TestEvents.At(0))).AsTask();
         await gate.Entered.WaitAsync(TestPipelines.Timeout);
 
-        // Accepted calls finish only when their event is routed, so they are kept as tasks; a rejection is immediate.
+        // Accepted calls finish only when the dedupe stage has decided, so they are kept as tasks; a rejection is immediate.
         var pending = new List<Task<IngestResult>> { first };
         IngestResult? rejection = null;
         for (var i = 1; i < 1000 && rejection is null; i++)
