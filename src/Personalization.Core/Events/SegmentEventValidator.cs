@@ -15,31 +15,35 @@ internal static class SegmentEventValidator
 
         if (string.IsNullOrEmpty(@event.ProfileId))
         {
-            return SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{@event.MessageId}' has neither userId nor anonymousId.");
+            return SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{@event.MessageId}' has neither userId nor anonymousId.", NullIfEmpty(@event.MessageId));
         }
 
-        if (@event.MessageId.Length > Storage.StoreKeys.MaxIdBytes || @event.ProfileId.Length > Storage.StoreKeys.MaxIdBytes)
+        if (TooLong(@event.MessageId) || TooLong(@event.UserId) || TooLong(@event.AnonymousId) || TooLong(@event.PreviousId))
         {
-            return SegmentParseResult.Fail(IngestReasons.TooLarge, $"Event '{Truncate(@event.MessageId)}' has an id longer than {Storage.StoreKeys.MaxIdBytes} characters.");
+            return SegmentParseResult.Fail(IngestReasons.TooLarge, $"Event '{Truncate(@event.MessageId)}' has an id longer than {Storage.StoreKeys.MaxIdBytes} characters.", NullIfEmpty(@event.MessageId));
         }
 
         if (@event.Timestamp == default)
         {
-            return SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{@event.MessageId}' has no timestamp.");
+            return SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{@event.MessageId}' has no timestamp.", NullIfEmpty(@event.MessageId));
         }
 
         if (@event.Type == SegmentEventType.Track && string.IsNullOrEmpty(@event.Event))
         {
-            return SegmentParseResult.Fail(IngestReasons.MissingField, $"Track event '{@event.MessageId}' has no event name.");
+            return SegmentParseResult.Fail(IngestReasons.MissingField, $"Track event '{@event.MessageId}' has no event name.", NullIfEmpty(@event.MessageId));
         }
 
         if (!Enum.IsDefined(@event.Type))
         {
-            return SegmentParseResult.Fail(IngestReasons.InvalidType, $"Event '{@event.MessageId}' has an unknown type {(int)@event.Type}.");
+            return SegmentParseResult.Fail(IngestReasons.InvalidType, $"Event '{@event.MessageId}' has an unknown type {(int)@event.Type}.", NullIfEmpty(@event.MessageId));
         }
 
         return null;
     }
+
+    private static bool TooLong(string? id) => id is not null && id.Length > Storage.StoreKeys.MaxIdBytes;
+
+    private static string? NullIfEmpty(string id) => id.Length == 0 ? null : id;
 
     private static string Truncate(string id) => id.Length <= 64 ? id : string.Concat(id.AsSpan(0, 64), "...");
 }

@@ -62,19 +62,19 @@ public static partial class SegmentJson
 
             if (string.IsNullOrEmpty(Type))
             {
-                return SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{MessageId}' has no type.");
+                return SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{MessageId}' has no type.", MessageId);
             }
 
             if (!TryParseType(Type, out var type))
             {
-                return SegmentParseResult.Fail(IngestReasons.InvalidType, $"Event '{MessageId}' has type '{Type}'; expected track, identify, page, screen, group or alias.");
+                return SegmentParseResult.Fail(IngestReasons.InvalidType, $"Event '{MessageId}' has type '{Type}'; expected track, identify, page, screen, group or alias.", MessageId);
             }
 
             if (Timestamp is null)
             {
                 return TimestampText is null
-                    ? SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{MessageId}' has no timestamp.")
-                    : SegmentParseResult.Fail(IngestReasons.InvalidTimestamp, $"Event '{MessageId}' has timestamp '{TimestampText}', which is not ISO-8601.");
+                    ? SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{MessageId}' has no timestamp.", MessageId)
+                    : SegmentParseResult.Fail(IngestReasons.InvalidTimestamp, $"Event '{MessageId}' has timestamp '{TimestampText}', which is not ISO-8601.", MessageId);
             }
 
             var @event = new SegmentEvent

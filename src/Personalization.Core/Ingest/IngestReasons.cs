@@ -19,11 +19,16 @@ public static class IngestReasons
     /// <summary><c>timestamp</c> is not an ISO-8601 date and time.</summary>
     public const string InvalidTimestamp = "invalid_timestamp";
 
-    /// <summary>An id (<c>messageId</c>, <c>userId</c>, <c>anonymousId</c>) is longer than 1,024 characters.</summary>
+    /// <summary>An id (<c>messageId</c>, <c>userId</c>, <c>anonymousId</c> or <c>previousId</c>) is longer than 1,024 characters.</summary>
     public const string TooLarge = "too_large";
 
     /// <summary>The pipeline is full and its <see cref="Pipeline.PipelineFullMode"/> is <c>Reject</c>.</summary>
     public const string PipelineFull = "pipeline_full";
+
+    /// <summary>The event was accepted but could not be applied to its profile (for example an amount too large
+    /// for the profile's totals). It is counted under this reason in the <c>personalization.events.rejected</c> metric
+    /// and logged; the profile keeps its state before the event.</summary>
+    public const string ProcessingError = "processing_error";
 
     /// <summary>The pipeline is stopping or stopped and takes no more events.</summary>
     public const string Stopped = "stopped";

@@ -12,8 +12,8 @@ public sealed class PersonalizationOptions
     public string DataDirectory { get; set; } = Path.Combine("data", "personalization");
 
     /// <summary>How many enrich/trigger shards run in parallel. Events are routed by a stable hash of the user id.</summary>
-    /// <value>The default is <see cref="Environment.ProcessorCount"/>. Between 1 and 256.</value>
-    public int ShardCount { get; set; } = Environment.ProcessorCount;
+    /// <value>The default is <see cref="Environment.ProcessorCount"/> (at most 256). Between 1 and 256.</value>
+    public int ShardCount { get; set; } = Math.Min(Environment.ProcessorCount, 256);
 
     /// <summary>How many events each stage's queue holds before <see cref="FullMode"/> applies.</summary>
     /// <value>The default is 4,096. Between 16 and 1,048,576.</value>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Personalization.Diagnostics;
 using Personalization.Events;
 using Personalization.Ingest;
 
@@ -24,7 +25,7 @@ public sealed partial class PersonalizationPipeline
         if (!parsed.Success)
         {
             _metrics.Rejected(parsed.ReasonCode);
-            return IngestResult.Rejected(null, parsed.ReasonCode, parsed.Message);
+            return IngestResult.Rejected(parsed.MessageId, parsed.ReasonCode, parsed.Message);
         }
 
         return await IngestAsync(parsed.Event, cancellationToken).ConfigureAwait(false);
@@ -62,7 +63,7 @@ public sealed partial class PersonalizationPipeline
             else
             {
                 _metrics.Rejected(parsed[i].ReasonCode!);
-                merged[i] = IngestResult.Rejected(null, parsed[i].ReasonCode!, parsed[i].Message!);
+                merged[i] = IngestResult.Rejected(parsed[i].MessageId, parsed[i].ReasonCode!, parsed[i].Message!);
             }
         }
 
@@ -74,6 +75,7 @@ public sealed partial class PersonalizationPipeline
     {
         ArgumentNullException.ThrowIfNull(events);
         EnsureStarted();
+        using var activity = PipelineActivities.StartIngest(events.Count);
         var ingestTimestamp = Stopwatch.GetTimestamp();
         var completion = new IngestCompletion(events.Count);
         var writer = _ingest.Writer;
@@ -99,9 +101,9 @@ public sealed partial class PersonalizationPipeline
                 continue;
             }
 
-            if (_state != 1)
+            if (_state != 1 || _fault.Task.IsFaulted)
             {
-                SetRejected(completion, i, @event, IngestReasons.Stopped, "The pipeline is stopping and takes no more events.");
+                SetRejected(completion, i, @event, IngestReasons.Stopped, StoppedMessage());
             }
             else if (_options.FullMode == PipelineFullMode.Reject)
             {
@@ -110,11 +112,12 @@ public sealed partial class PersonalizationPipeline
             }
             else if (!await WriteOrStoppedAsync(writer, item, cancellationToken).ConfigureAwait(false))
             {
-                SetRejected(completion, i, @event, IngestReasons.Stopped, "The pipeline is stopping and takes no more events.");
+                SetRejected(completion, i, @event, IngestReasons.Stopped, StoppedMessage());
             }
         }
 
-        await completion.Completed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WaitOrFaultAsync(completion.Completed, cancellationToken).ConfigureAwait(false);
+        PipelineActivities.RecordResults(activity, completion.Results);
         return completion.Results;
     }
 
@@ -130,6 +133,10 @@ public sealed partial class PersonalizationPipeline
             return false;
         }
     }
+
+    private string StoppedMessage() => _fault.Task.Exception?.InnerException is PipelineFaultedException fault
+        ? fault.Message
+        : "The pipeline is stopping and takes no more events.";
 
     private void SetRejected(IngestCompletion completion, int index, SegmentEvent @event, string reason, string message)
     {
@@ -149,17 +156,23 @@ public sealed partial class PersonalizationPipeline
     private async ValueTask PassBarrierAsync(bool isFinal, CancellationToken cancellationToken)
     {
         EnsureStarted();
+        using var activity = PipelineActivities.Source.StartActivity(isFinal ? "personalization.complete_replay" : "personalization.flush");
         var barrier = new PipelineBarrier(_shards.Length, isFinal);
         try
         {
             await _ingest.Writer.WriteAsync(PipelineItem.ForBarrier(barrier), cancellationToken).ConfigureAwait(false);
         }
-        catch (ChannelClosedException ex)
+        catch (ChannelClosedException ex) when (!_fault.Task.IsFaulted)
         {
             throw new InvalidOperationException("The pipeline is stopping; it was drained by the stop.", ex);
         }
+        catch (ChannelClosedException)
+        {
+            await _fault.Task.ConfigureAwait(false);
+            throw;
+        }
 
-        await barrier.Passed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WaitOrFaultAsync(barrier.Passed, cancellationToken).ConfigureAwait(false);
     }
 
     private void EnsureStarted()

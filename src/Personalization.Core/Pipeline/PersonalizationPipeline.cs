@@ -158,7 +158,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         {
             var shard = _shards[i];
             var name = "shard-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            tasks[i + 1] = Task.Run(() => RunStageAsync(name, shard.RunAsync));
+            tasks[i + 1] = Task.Run(() => RunStageAsync(name, shard.RunAsync, shard.Writer));
         }
 
         _stageTasks = tasks;
@@ -183,7 +183,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
 
     private static readonly PipelineItem s_tick = PipelineItem.ForTick();
 
-    private async Task RunStageAsync(string stage, Func<Task> run)
+    private async Task RunStageAsync(string stage, Func<Task> run, ChannelWriter<PipelineItem>? input = null)
     {
         try
         {
@@ -192,8 +192,39 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         catch (Exception ex)
         {
             Log.StageFaulted(_logger, ex, stage);
-            throw;
+            var fault = new PipelineFaultedException(stage, ex);
+            _fault.TrySetException(fault);
+            // Nothing may wait forever on a dead stage: its input closes (so the stage before it fails too and the
+            // whole pipeline winds down), and every caller waiting for a verdict or a barrier gets the fault.
+            input?.TryComplete(fault);
+            _ingest.Writer.TryComplete(fault);
+            throw fault;
         }
+    }
+
+    /// <summary>
+    /// Completes when every stage has finished after a stop; faults with a <see cref="PipelineFaultedException"/>
+    /// as soon as a stage fails. Hosts watch it to stop when the pipeline cannot go on.
+    /// </summary>
+    public Task Completion => _stageTasks.Length == 0 ? Task.CompletedTask : Task.WhenAll(_stageTasks);
+
+    // Faults when a stage fails; never completes otherwise.
+    private readonly TaskCompletionSource _fault = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Waits for a verdict or a barrier, unless a stage failed: then the fault is thrown.
+    private async Task WaitOrFaultAsync(Task task, CancellationToken cancellationToken)
+    {
+        if (!task.IsCompleted)
+        {
+            await Task.WhenAny(task, _fault.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!task.IsCompleted)
+        {
+            await _fault.Task.ConfigureAwait(false);
+        }
+
+        await task.ConfigureAwait(false);
     }
 
     /// <summary>
@@ -230,10 +261,18 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
     private async Task DrainAndCloseAsync()
     {
         var started = Stopwatch.GetTimestamp();
+        using var activity = PipelineActivities.Source.StartActivity("personalization.stop");
         try
         {
-            await Task.WhenAll(_stageTasks).ConfigureAwait(false);
-            await _store!.CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(_stageTasks).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Even after a stage failed, what the other stages applied is worth keeping.
+                await _store!.CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {

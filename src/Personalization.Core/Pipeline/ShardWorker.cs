@@ -96,7 +96,7 @@ internal sealed class ShardWorker : IDisposable
         {
             // A bad event never stops the pipeline: it is logged and the shard goes on.
             Log.EventFailed(_logger, ex, @event.MessageId, @event.ProfileId, _shard);
-            _metrics.Rejected("processing_error");
+            _metrics.Rejected(Ingest.IngestReasons.ProcessingError);
         }
     }
 

@@ -9,7 +9,8 @@ namespace Personalization.Profiles;
 [MessagePackObject]
 public sealed class CustomerProfile
 {
-    /// <summary>The version of the stored shape of this profile; stored profiles are migrated when read.</summary>
+    /// <summary>The version of the stored shape of this profile. Every stored profile carries it, so that a later
+    /// shape can recognise and migrate older records when it reads them; version 1 is the only shape so far.</summary>
     public const int CurrentSchemaVersion = 1;
 
     /// <summary>The stored shape's version.</summary>
