@@ -15,7 +15,12 @@ internal sealed class PipelineMetricsListener : IDisposable
     private const long HighestMicroseconds = 10L * 60 * 1_000_000;
     private const string ProcessingError = "processing_error";
 
+    /// <summary>Events whose latency counts as warm-up (JIT, first pages of the store) for the steady-state summary.</summary>
+    public const long WarmUpEvents = 100_000;
+
     private readonly LongConcurrentHistogram _latency = new(1, HighestMicroseconds, 3);
+    private readonly LongConcurrentHistogram _steady = new(1, HighestMicroseconds, 3);
+    private long _measured;
     private readonly MeterListener _listener = new();
     private long _failed;
 
@@ -30,7 +35,14 @@ internal sealed class PipelineMetricsListener : IDisposable
             }
         };
         _listener.SetMeasurementEventCallback<double>((_, milliseconds, _, _) =>
-            _latency.RecordValue(Math.Clamp((long)(milliseconds * 1000.0), 0, HighestMicroseconds)));
+        {
+            var microseconds = Math.Clamp((long)(milliseconds * 1000.0), 0, HighestMicroseconds);
+            _latency.RecordValue(microseconds);
+            if (Interlocked.Increment(ref _measured) > WarmUpEvents)
+            {
+                _steady.RecordValue(microseconds);
+            }
+        });
         _listener.SetMeasurementEventCallback<long>((_, count, tags, _) =>
         {
             foreach (var tag in tags)
@@ -48,9 +60,14 @@ internal sealed class PipelineMetricsListener : IDisposable
     public long Failed => Interlocked.Read(ref _failed);
 
     /// <summary>The latency percentiles so far, in milliseconds.</summary>
-    public LatencySummary Summarize()
+    public LatencySummary Summarize() => Summarize(_latency);
+
+    /// <summary>The latency percentiles of the events after the first <see cref="WarmUpEvents"/>, in milliseconds.</summary>
+    public LatencySummary SummarizeSteady() => Summarize(_steady);
+
+    private static LatencySummary Summarize(LongConcurrentHistogram histogram)
     {
-        var snapshot = _latency.Copy();
+        var snapshot = histogram.Copy();
         if (snapshot.TotalCount == 0)
         {
             return new LatencySummary(0, 0, 0, 0, 0);

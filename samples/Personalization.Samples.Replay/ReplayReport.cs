@@ -29,6 +29,13 @@ internal static class ReplayReport
         var latency = result.Latency;
         Row(table, "Latency p50 / p99 / p99.9 / max",
             string.Create(CultureInfo.InvariantCulture, $"{latency.P50:N2} / {latency.P99:N2} / {latency.P999:N2} / {latency.Max:N2} ms"));
+        if (result.SteadyLatency.Count > 0)
+        {
+            var steady = result.SteadyLatency;
+            Row(table, "  after the first 100,000 events",
+                string.Create(CultureInfo.InvariantCulture, $"{steady.P50:N2} / {steady.P99:N2} / {steady.P999:N2} / {steady.Max:N2} ms"));
+        }
+
         Row(table, "Store", result.TemporaryStore ? "temporary (deleted)" : result.DataDirectory);
         if (result.ProfilesDumpedTo is not null)
         {
@@ -54,6 +61,16 @@ internal static class ReplayReport
         }
     }
 
+    private static void WriteLatency(Utf8JsonWriter writer, string name, LatencySummary latency)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteNumber("p50", Math.Round(latency.P50, 3));
+        writer.WriteNumber("p99", Math.Round(latency.P99, 3));
+        writer.WriteNumber("p999", Math.Round(latency.P999, 3));
+        writer.WriteNumber("max", Math.Round(latency.Max, 3));
+        writer.WriteEndObject();
+    }
+
     /// <summary>Writes the result as one JSON object (the keys are stable: scripts read them).</summary>
     public static void WriteJson(ReplayResult result, Stream output)
     {
@@ -69,12 +86,12 @@ internal static class ReplayReport
         writer.WriteNumber("shards", result.Shards);
         writer.WriteNumber("elapsed_seconds", Math.Round(result.ElapsedSeconds, 3));
         writer.WriteNumber("events_per_second", Math.Round(result.EventsPerSecond, 1));
-        writer.WriteStartObject("latency_ms");
-        writer.WriteNumber("p50", Math.Round(result.Latency.P50, 3));
-        writer.WriteNumber("p99", Math.Round(result.Latency.P99, 3));
-        writer.WriteNumber("p999", Math.Round(result.Latency.P999, 3));
-        writer.WriteNumber("max", Math.Round(result.Latency.Max, 3));
-        writer.WriteEndObject();
+        WriteLatency(writer, "latency_ms", result.Latency);
+        if (result.SteadyLatency.Count > 0)
+        {
+            WriteLatency(writer, "latency_ms_after_warmup", result.SteadyLatency);
+        }
+
         writer.WriteStartObject("rejected_by_reason");
         foreach (var (reason, count) in result.RejectedByReason)
         {

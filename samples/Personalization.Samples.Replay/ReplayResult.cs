@@ -28,6 +28,9 @@ internal sealed class ReplayResult
 
     public required LatencySummary Latency { get; init; }
 
+    /// <summary>Latency of the events after the first <see cref="PipelineMetricsListener.WarmUpEvents"/> (no JIT warm-up).</summary>
+    public required LatencySummary SteadyLatency { get; init; }
+
     /// <summary>Rejections by reason code, ordered by code.</summary>
     public required IReadOnlyDictionary<string, long> RejectedByReason { get; init; }
 

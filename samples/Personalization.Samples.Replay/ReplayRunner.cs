@@ -63,6 +63,7 @@ internal static class ReplayRunner
                 Profiles = profiles,
                 ElapsedSeconds = elapsed.TotalSeconds,
                 Latency = latencySummary,
+                SteadyLatency = metrics.SummarizeSteady(),
                 RejectedByReason = tally.RejectedByReason,
                 RejectionSamples = tally.Samples,
                 Interrupted = interrupted,
