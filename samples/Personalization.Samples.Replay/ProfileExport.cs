@@ -1,6 +1,6 @@
-using System.Collections;
 using System.Globalization;
 using System.Text.Json;
+using Personalization.Events;
 using Personalization.Pipeline;
 using Personalization.Profiles;
 
@@ -97,7 +97,7 @@ internal static class ProfileExport
         foreach (var (name, value) in profile.Traits.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
             writer.WritePropertyName(name);
-            WriteValue(writer, value);
+            SegmentJson.WriteValue(writer, value);
         }
 
         writer.WriteEndObject();
@@ -113,46 +113,6 @@ internal static class ProfileExport
         if (value is not null)
         {
             writer.WriteString(name, value);
-        }
-    }
-
-    // Trait values come back from the store's MessagePack as the narrowest type that holds them.
-    private static void WriteValue(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case null: writer.WriteNullValue(); break;
-            case string s: writer.WriteStringValue(s); break;
-            case bool b: writer.WriteBooleanValue(b); break;
-            case byte or sbyte or short or ushort or int or uint or long: writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture)); break;
-            case ulong u: writer.WriteNumberValue(u); break;
-            case float f: writer.WriteNumberValue(f); break;
-            case double d: writer.WriteNumberValue(d); break;
-            case decimal m: writer.WriteNumberValue(m); break;
-            case DateTimeOffset t: writer.WriteStringValue(Iso(t)); break;
-            case DateTime t: writer.WriteStringValue(Iso(new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero))); break;
-            case IDictionary map:
-                writer.WriteStartObject();
-                foreach (DictionaryEntry entry in map)
-                {
-                    writer.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty);
-                    WriteValue(writer, entry.Value);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case IEnumerable items:
-                writer.WriteStartArray();
-                foreach (var item in items)
-                {
-                    WriteValue(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
-                break;
         }
     }
 }

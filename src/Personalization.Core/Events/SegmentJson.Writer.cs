@@ -67,9 +67,14 @@ public static partial class SegmentJson
         WriteValue(writer, values);
     }
 
-    /// <summary>Writes a JSON-like value (see <see cref="SegmentEvent"/>) as JSON.</summary>
-    internal static void WriteValue(Utf8JsonWriter writer, object? value)
+    /// <summary>
+    /// Writes a JSON-like value (see <see cref="SegmentEvent"/>) as JSON: strings, numbers of any integer or floating
+    /// type, booleans, null, dictionaries (as objects) and other sequences (as arrays); anything else as its
+    /// invariant-culture string. Use it to export properties or profile traits.
+    /// </summary>
+    public static void WriteValue(Utf8JsonWriter writer, object? value)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         switch (value)
         {
             case null: writer.WriteNullValue(); break;
@@ -77,6 +82,8 @@ public static partial class SegmentJson
             case bool b: writer.WriteBooleanValue(b); break;
             case long l: writer.WriteNumberValue(l); break;
             case int i: writer.WriteNumberValue(i); break;
+            case byte or sbyte or short or ushort or uint: writer.WriteNumberValue(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)); break;
+            case ulong u: writer.WriteNumberValue(u); break;
             case double d: writer.WriteNumberValue(d); break;
             case decimal m: writer.WriteNumberValue(m); break;
             case float f: writer.WriteNumberValue(f); break;
