@@ -349,6 +349,9 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         _metrics.Dispose();
     }
 
+    /// <summary>Events waiting in front of the dedupe stage (what <see cref="PipelineFullMode"/> applies to).</summary>
+    internal int IngestQueueDepth => _ingest.Reader.Count;
+
     private IEnumerable<Measurement<int>> QueueDepths()
     {
         yield return new Measurement<int>(_ingest.Reader.Count, new KeyValuePair<string, object?>("stage", "dedupe"));

@@ -54,6 +54,8 @@ public class StopWhileBusyTests
         await using var pipeline = await TestPipelines.StartAsync(GatedOptions(directory.Path, gate));
         var filler = pipeline.IngestBatchAsync(Enumerable.Range(0, 100).Select(i => TestEvents.Track("u1", "Clicked", TestEvents.At(i))).ToArray()).AsTask();
         await gate.Entered.WaitAsync(TestPipelines.Timeout);
+        // The filler is still writing when the gate is entered: the next call only waits for room once the queue is full.
+        Assert.That(SpinWait.SpinUntil(() => pipeline.IngestQueueDepth == 16, TestPipelines.Timeout), Is.True, "the ingest queue never filled up");
 
         using var cancel = new CancellationTokenSource();
         var waiting = pipeline.IngestAsync(TestEvents.Track("u2", "Clicked", TestEvents.At(0)), cancel.Token).AsTask();
