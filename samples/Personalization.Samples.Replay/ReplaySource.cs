@@ -68,7 +68,7 @@ internal sealed class ReplaySource : IDisposable
         }
 
         var kind = extension == ".csv" ? "REES46 e-commerce CSV" : "Segment JSON Lines";
-        var records = extension == ".csv" ? Rees46CsvReader.Read(file) : SegmentJsonLinesReader.Read(file);
+        var records = extension == ".csv" ? EcommerceCsvReader.Read(file) : SegmentJsonLinesReader.Read(file);
         var size = file.Length < 1024 * 1024
             ? string.Create(CultureInfo.InvariantCulture, $"{file.Length / 1024.0:N1} KB")
             : string.Create(CultureInfo.InvariantCulture, $"{file.Length / 1024.0 / 1024.0:N1} MB");

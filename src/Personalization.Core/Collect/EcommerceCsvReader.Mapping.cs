@@ -7,7 +7,7 @@ using Personalization.Ingest;
 
 namespace Personalization.Collect;
 
-public static partial class Rees46CsvReader
+public static partial class EcommerceCsvReader
 {
     private const int EventTime = 0;
     private const int EventType = 1;

@@ -11,7 +11,7 @@ namespace Personalization.Tests.Collect;
 /// Replays the real REES46 sample (../shared/data) through a real pipeline and checks every profile against a plain,
 /// independent count over the file.
 /// </summary>
-public class Rees46ReplayTests
+public class SharedDataReplayTests
 {
     private const string DataFile = "rees46-2019-oct-head.csv";
 
@@ -51,7 +51,7 @@ public class Rees46ReplayTests
             {
                 var batch = new List<SegmentEvent>(1000);
                 var lines = new List<long>(1000);
-                foreach (var record in Rees46CsvReader.Read(stream))
+                foreach (var record in EcommerceCsvReader.Read(stream))
                 {
                     read++;
                     if (!record.Result.Success)

@@ -19,7 +19,7 @@ namespace Personalization.Collect;
 /// <c>context.session_id</c>. A row carries no event id, so the messageId is a hash of the row's text: identical rows
 /// are duplicates.
 /// </remarks>
-public static partial class Rees46CsvReader
+public static partial class EcommerceCsvReader
 {
     /// <summary>The header row of the format.</summary>
     public const string Header = "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session";

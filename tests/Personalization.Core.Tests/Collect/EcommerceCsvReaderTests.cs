@@ -4,19 +4,19 @@ using Personalization.Ingest;
 
 namespace Personalization.Tests.Collect;
 
-public class Rees46CsvReaderTests
+public class EcommerceCsvReaderTests
 {
     private const string ViewRow = "2019-10-01 00:00:00 UTC,view,44600062,2103807459595387724,,shiseido,35.79,541312140,72d76fde-8bb3-4e00-8c23-a032dfed738c";
 
     private static List<ReplayRecord> Read(string text)
     {
         using var reader = new StringReader(text);
-        return Rees46CsvReader.Read(reader).ToList();
+        return EcommerceCsvReader.Read(reader).ToList();
     }
 
     private static SegmentEvent ParseOk(string row)
     {
-        var result = Rees46CsvReader.ParseRow(row, 2);
+        var result = EcommerceCsvReader.ParseRow(row, 2);
         Assert.That(result.Success, Is.True, result.ToString());
         return result.Event!;
     }
@@ -96,7 +96,7 @@ public class Rees46CsvReaderTests
     [Test]
     public void The_header_is_skipped_and_line_numbers_count_it()
     {
-        var records = Read(Rees46CsvReader.Header + "\r\n" + ViewRow + "\r\n" + ViewRow + "\r\n");
+        var records = Read(EcommerceCsvReader.Header + "\r\n" + ViewRow + "\r\n" + ViewRow + "\r\n");
 
         Assert.That(records.Select(r => r.LineNumber), Is.EqualTo(new long[] { 2, 3 }));
         Assert.That(records.Select(r => r.Raw), Is.All.EqualTo(ViewRow));
@@ -106,7 +106,7 @@ public class Rees46CsvReaderTests
     [Test]
     public void A_cut_off_last_row_without_a_newline_is_rejected_as_malformed_with_its_line()
     {
-        var records = Read(Rees46CsvReader.Header + "\n" + ViewRow + "\n" + "2019-10-01 02:50:07 UTC,view,2900090,2053013554776244595,appliances.kitchen.mixer,elenberg,25.71,52040330");
+        var records = Read(EcommerceCsvReader.Header + "\n" + ViewRow + "\n" + "2019-10-01 02:50:07 UTC,view,2900090,2053013554776244595,appliances.kitchen.mixer,elenberg,25.71,52040330");
 
         Assert.That(records, Has.Count.EqualTo(2));
         var cut = records[1].Result;
@@ -126,7 +126,7 @@ public class Rees46CsvReaderTests
     [TestCase("NaN")]
     public void A_bad_price_is_rejected_as_malformed_and_named(string price)
     {
-        var result = Rees46CsvReader.ParseRow(ViewRow.Replace("35.79", price, StringComparison.Ordinal), 7);
+        var result = EcommerceCsvReader.ParseRow(ViewRow.Replace("35.79", price, StringComparison.Ordinal), 7);
 
         Assert.Multiple(() =>
         {
@@ -142,7 +142,7 @@ public class Rees46CsvReaderTests
     [TestCase("")]
     public void A_bad_event_time_is_rejected_as_an_invalid_timestamp(string time)
     {
-        var result = Rees46CsvReader.ParseRow(ViewRow.Replace("2019-10-01 00:00:00 UTC", time, StringComparison.Ordinal), 12);
+        var result = EcommerceCsvReader.ParseRow(ViewRow.Replace("2019-10-01 00:00:00 UTC", time, StringComparison.Ordinal), 12);
 
         Assert.Multiple(() =>
         {
@@ -163,7 +163,7 @@ public class Rees46CsvReaderTests
     [Test]
     public void An_unknown_event_type_is_rejected_as_malformed()
     {
-        var result = Rees46CsvReader.ParseRow(ViewRow.Replace(",view,", ",wishlist,", StringComparison.Ordinal), 4);
+        var result = EcommerceCsvReader.ParseRow(ViewRow.Replace(",view,", ",wishlist,", StringComparison.Ordinal), 4);
 
         Assert.That(result.ReasonCode, Is.EqualTo(IngestReasons.Malformed));
         Assert.That(result.Message, Does.StartWith("Line 4: event_type 'wishlist'"));
@@ -172,7 +172,7 @@ public class Rees46CsvReaderTests
     [Test]
     public void An_empty_user_id_is_rejected_as_malformed()
     {
-        var result = Rees46CsvReader.ParseRow(ViewRow.Replace("541312140", string.Empty, StringComparison.Ordinal), 9);
+        var result = EcommerceCsvReader.ParseRow(ViewRow.Replace("541312140", string.Empty, StringComparison.Ordinal), 9);
 
         Assert.That(result.ReasonCode, Is.EqualTo(IngestReasons.Malformed));
         Assert.That(result.Message, Is.EqualTo("Line 9: user_id is empty."));
@@ -181,7 +181,7 @@ public class Rees46CsvReaderTests
     [Test]
     public void Too_many_fields_are_rejected_as_malformed_with_the_count()
     {
-        var result = Rees46CsvReader.ParseRow(ViewRow + ",extra,more", 5);
+        var result = EcommerceCsvReader.ParseRow(ViewRow + ",extra,more", 5);
 
         Assert.That(result.ReasonCode, Is.EqualTo(IngestReasons.Malformed));
         Assert.That(result.Message, Does.Contain("found 11"));
@@ -214,9 +214,9 @@ public class Rees46CsvReaderTests
     [Test]
     public void Reading_a_stream_is_lazy_and_leaves_the_stream_open()
     {
-        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("\uFEFF" + Rees46CsvReader.Header + "\n" + ViewRow));
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("\uFEFF" + EcommerceCsvReader.Header + "\n" + ViewRow));
 
-        using (var records = Rees46CsvReader.Read(stream).GetEnumerator())
+        using (var records = EcommerceCsvReader.Read(stream).GetEnumerator())
         {
             Assert.That(records.MoveNext(), Is.True);
             Assert.That(records.Current.Result.Success, Is.True);
