@@ -27,6 +27,8 @@ internal sealed class ReplayOptions
                                  latency of a replay that runs flat out low)
           --json                 print one JSON object with the results on stdout (progress stays on stderr)
           --dump-profiles PATH   write every profile as one JSON object per line to PATH
+          --cart-delay TIMESPAN  cart abandonment delay, as hh:mm:ss or d.hh:mm:ss (default 01:00:00)
+          --dump-sends PATH      write every send decision (SendIntent) as one JSON object per line to PATH
           --help                 show this help
         """;
 
@@ -53,6 +55,10 @@ internal sealed class ReplayOptions
     public bool Json { get; private set; }
 
     public string? DumpProfiles { get; private set; }
+
+    public string? DumpSends { get; private set; }
+
+    public TimeSpan CartDelay { get; private set; } = TimeSpan.FromHours(1);
 
     public bool Help { get; private set; }
 
@@ -83,9 +89,24 @@ internal sealed class ReplayOptions
                 case "--fresh":
                     options.Fresh = true;
                     break;
+                case "--cart-delay":
+                    if (!TryValue(args, ref i, name, inlineValue, out var delay, out error))
+                    {
+                        return false;
+                    }
+
+                    if (!TimeSpan.TryParse(delay, CultureInfo.InvariantCulture, out var cartDelay) || cartDelay < TimeSpan.Zero)
+                    {
+                        error = $"--cart-delay must be a positive time span such as 01:00:00; it is '{delay}'.";
+                        return false;
+                    }
+
+                    options.CartDelay = cartDelay;
+                    break;
                 case "--input":
                 case "--store":
                 case "--dump-profiles":
+                case "--dump-sends":
                     if (!TryValue(args, ref i, name, inlineValue, out var text, out error))
                     {
                         return false;
@@ -93,6 +114,7 @@ internal sealed class ReplayOptions
 
                     if (name == "--input") { options.Input = text; }
                     else if (name == "--store") { options.Store = text; }
+                    else if (name == "--dump-sends") { options.DumpSends = text; }
                     else { options.DumpProfiles = text; }
                     break;
                 case "--events":

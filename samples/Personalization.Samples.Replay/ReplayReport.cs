@@ -99,9 +99,20 @@ internal static class ReplayReport
         }
 
         writer.WriteEndObject();
-        // No trigger engine yet: no triggers and no emails.
         writer.WriteStartObject("triggers");
+        foreach (var (name, counts) in result.Triggers.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            writer.WriteStartObject(name);
+            writer.WriteNumber("entered", counts.Entered);
+            writer.WriteNumber("restarted", counts.Restarted);
+            writer.WriteNumber("cancelled", counts.Cancelled);
+            writer.WriteNumber("suppressed", counts.Suppressed);
+            writer.WriteNumber("fired", counts.Fired);
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndObject();
+        // No delivery stage yet: fired triggers are decisions, not sent emails.
         writer.WriteNumber("emails_sent", 0);
         writer.WriteBoolean("interrupted", result.Interrupted);
         writer.WriteEndObject();

@@ -1,3 +1,5 @@
+using Personalization.Triggers;
+
 namespace Personalization.Samples.Replay;
 
 /// <summary>What one replay did: counts, profiles, time and latency.</summary>
@@ -30,6 +32,9 @@ internal sealed class ReplayResult
 
     /// <summary>Latency of the events after the first <see cref="PipelineMetricsListener.WarmUpEvents"/> (no JIT warm-up).</summary>
     public required LatencySummary SteadyLatency { get; init; }
+
+    /// <summary>What each trigger decided.</summary>
+    public required IReadOnlyDictionary<string, TriggerCounts> Triggers { get; init; }
 
     /// <summary>Rejections by reason code, ordered by code.</summary>
     public required IReadOnlyDictionary<string, long> RejectedByReason { get; init; }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Personalization.Collect;
 using Personalization.Ingest;
 using Personalization.Pipeline;
+using Personalization.Triggers;
 
 namespace Personalization.Samples.Replay;
 
@@ -15,13 +16,19 @@ internal static class ReplayRunner
         Stream? profileDump, IReplayProgress progress, CancellationToken cancellationToken)
     {
         using var metrics = new PipelineMetricsListener();
+        var sends = new InMemorySendIntentSink(capacity: int.MaxValue);
         var pipelineOptions = new PersonalizationOptions
         {
             DataDirectory = store.Path,
             ShardCount = options.Shards,
             ChannelCapacity = options.Capacity,
             Clock = ClockMode.EventTime,
+            SendSink = options.DumpSends is null ? null : sends,
         };
+        // The built-in triggers, cart abandonment exactly as the docs define it.
+        pipelineOptions.Triggers.Add(Trigger.CartAbandonment(options.CartDelay).Build());
+        pipelineOptions.Triggers.Add(Trigger.BrowseAbandonment().Build());
+        pipelineOptions.Triggers.Add(Trigger.PostPurchase().Build());
 
         PersonalizationPipeline pipeline;
         try
@@ -42,6 +49,12 @@ internal static class ReplayRunner
             await pipeline.CompleteReplayAsync();
             var elapsed = stopwatch.Elapsed;
             var latencySummary = metrics.Summarize();
+            var triggers = pipeline.TriggerCounts;
+            if (options.DumpSends is not null)
+            {
+                progress.Phase("Writing send decisions");
+                SendExport.Write(sends.Intents, options.DumpSends);
+            }
 
             progress.Phase(profileDump is null ? "Counting profiles" : "Counting and writing profiles");
             var profiles = await ProfileExport.CountAsync(pipeline, profileDump);
@@ -64,6 +77,7 @@ internal static class ReplayRunner
                 ElapsedSeconds = elapsed.TotalSeconds,
                 Latency = latencySummary,
                 SteadyLatency = metrics.SummarizeSteady(),
+                Triggers = triggers,
                 RejectedByReason = tally.RejectedByReason,
                 RejectionSamples = tally.Samples,
                 Interrupted = interrupted,

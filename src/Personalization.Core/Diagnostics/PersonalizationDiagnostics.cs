@@ -25,4 +25,9 @@ public static class PersonalizationDiagnostics
 
     /// <summary>Histogram (ms): from the ingest call to the trigger stage done with the event.</summary>
     public const string EndToEndLatency = "personalization.pipeline.latency";
+
+    /// <summary>Counter: trigger decisions, tagged with <c>trigger</c>, <c>outcome</c> (<c>entered</c>,
+    /// <c>restarted</c>, <c>cancelled</c>, <c>suppressed</c>, <c>fired</c>) and <c>reason</c>
+    /// (see <see cref="Triggers.TriggerReasons"/>).</summary>
+    public const string TriggerDecisions = "personalization.trigger.decisions";
 }

@@ -31,6 +31,9 @@ internal sealed class PipelineMetrics : IDisposable
         _latency = _meter.CreateHistogram<double>(PersonalizationDiagnostics.EndToEndLatency, "ms", "From the ingest call to the trigger stage done with the event.");
     }
 
+    /// <summary>The meter, for the instruments of other parts of the engine (the trigger engine).</summary>
+    public Meter Meter => _meter;
+
     public void Accepted() => _accepted.Add(1);
 
     public void Duplicate() => _duplicate.Add(1);

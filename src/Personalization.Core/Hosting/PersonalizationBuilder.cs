@@ -34,7 +34,28 @@ public sealed class PersonalizationBuilder
         o.AllowedLateness = allowedLateness;
     });
 
-    /// <summary>Evaluates triggers with <paramref name="evaluator"/>.</summary>
+    /// <summary>Runs the trigger built by <paramref name="trigger"/> (for example <c>Trigger.CartAbandonment()</c>).</summary>
+    public PersonalizationBuilder AddTrigger(TriggerBuilder trigger)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        return AddTrigger(trigger.Build());
+    }
+
+    /// <summary>Runs <paramref name="trigger"/>.</summary>
+    public PersonalizationBuilder AddTrigger(TriggerDefinition trigger)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        return Configure(o => o.Triggers.Add(trigger));
+    }
+
+    /// <summary>Hands the triggers' send decisions to <paramref name="sink"/>.</summary>
+    public PersonalizationBuilder UseSendSink(ISendIntentSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        return Configure(o => o.SendSink = sink);
+    }
+
+    /// <summary>Also calls <paramref name="evaluator"/> on the trigger stage, after the built-in trigger engine.</summary>
     public PersonalizationBuilder UseTriggerEvaluator(ITriggerEvaluator evaluator)
     {
         ArgumentNullException.ThrowIfNull(evaluator);

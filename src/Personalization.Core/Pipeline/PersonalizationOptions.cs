@@ -43,7 +43,15 @@ public sealed class PersonalizationOptions
     /// <summary>Sizes of the embedded store.</summary>
     public StoreOptions Store { get; set; } = new();
 
-    /// <summary>The trigger stage's evaluator.</summary>
+    /// <summary>The triggers the trigger stage runs (see <see cref="Trigger"/> for the built-ins). Their names must be unique.</summary>
+    /// <value>The default is none.</value>
+    public IList<TriggerDefinition> Triggers { get; } = new List<TriggerDefinition>();
+
+    /// <summary>Where the triggers' send decisions go (the delivery stage, or an <see cref="InMemorySendIntentSink"/>).</summary>
+    /// <value>The default is <see langword="null"/>: decisions are counted and traced but sent nowhere.</value>
+    public ISendIntentSink? SendSink { get; set; }
+
+    /// <summary>A custom evaluator the trigger stage calls after the built-in trigger engine.</summary>
     /// <value>The default is <see langword="null"/>: the trigger stage keeps the clock and evaluates nothing.</value>
     public ITriggerEvaluator? TriggerEvaluator { get; set; }
 }

@@ -31,6 +31,19 @@ public sealed class PersonalizationOptionsValidator : IValidateOptions<Personali
         Range(errors, nameof(options.DedupeWindow), options.DedupeWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365));
         Range(errors, nameof(options.AllowedLateness), options.AllowedLateness, TimeSpan.Zero, TimeSpan.FromDays(1));
         Range(errors, nameof(options.ClockTickInterval), options.ClockTickInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var trigger in options.Triggers)
+        {
+            if (trigger is null)
+            {
+                errors.Add("Triggers must not contain null.");
+            }
+            else if (!names.Add(trigger.Name))
+            {
+                errors.Add($"Triggers must have unique names; '{trigger.Name}' is there twice.");
+            }
+        }
+
         if (options.Store is null)
         {
             errors.Add("Store must be set.");

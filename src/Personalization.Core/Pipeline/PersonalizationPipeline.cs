@@ -9,6 +9,8 @@ using Personalization.Diagnostics;
 using Personalization.Ingest;
 using Personalization.Profiles;
 using Personalization.Storage;
+using Personalization.Triggers;
+using Personalization.Triggers.Engine;
 
 namespace Personalization.Pipeline;
 
@@ -29,6 +31,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
     private DataDirectoryLock? _lock;
     private FasterKeyValueStore? _store;
     private DedupeIndex? _dedupe;
+    private TriggerEngine? _engine;
     private IKeyValueSession? _dedupeSession;
     private ShardWorker[] _shards = [];
     private Task[] _stageTasks = [];
@@ -63,6 +66,10 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
 
     /// <summary>The options the pipeline runs with.</summary>
     public PersonalizationOptions Options => _options;
+
+    /// <summary>What each configured trigger decided since the pipeline started (empty without triggers).</summary>
+    public IReadOnlyDictionary<string, TriggerCounts> TriggerCounts =>
+        _engine?.Counts ?? new Dictionary<string, TriggerCounts>();
 
     /// <summary>Whether the pipeline is running (started and not stopping).</summary>
     public bool IsRunning => _state == 1;
@@ -143,10 +150,19 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         _store = FasterKeyValueStore.Open(Path.Combine(directory, "store"), Path.Combine(directory, "checkpoints"), _options.Store);
         _dedupeSession = _store.OpenSession();
         _dedupe = new DedupeIndex(_dedupeSession, _options.DedupeWindow);
+        var evaluator = _options.TriggerEvaluator;
+        if (_options.Triggers.Count > 0)
+        {
+            _engine = new TriggerEngine([.. _options.Triggers], _options.SendSink, _options.Clock,
+                new TriggerMetrics(_metrics.Meter, _options.Triggers.Count), _logger);
+            _engine.Attach(_store, _options.ShardCount);
+            evaluator = evaluator is null ? _engine : new CompositeTriggerEvaluator(_engine, evaluator);
+        }
+
         _shards = new ShardWorker[_options.ShardCount];
         for (var i = 0; i < _shards.Length; i++)
         {
-            _shards[i] = new ShardWorker(i, _options.ChannelCapacity, _store.OpenSession(), _options.TriggerEvaluator, _clock, _metrics, _logger);
+            _shards[i] = new ShardWorker(i, _options.ChannelCapacity, _store.OpenSession(), evaluator, _clock, _metrics, _logger);
         }
     }
 
@@ -296,6 +312,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         }
 
         _shards = [];
+        _engine?.Detach();
         _dedupeSession?.Dispose();
         _dedupeSession = null;
         _dedupe = null;
@@ -317,6 +334,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
             shard.Dispose();
         }
 
+        _engine?.Detach();
         _dedupeSession?.Dispose();
         while (_readerSessions.TryTake(out var session))
         {

@@ -1,0 +1,172 @@
+using Microsoft.Extensions.Logging;
+using Personalization.Events;
+using Personalization.Pipeline;
+using Personalization.Storage;
+
+namespace Personalization.Triggers.Engine;
+
+/// <summary>
+/// Runs the trigger definitions on the trigger stage: starts, restarts and cancels instances on events, keeps each
+/// pending instance's due time in a durable timer bucket of its user's shard, and decides due instances in due-time
+/// order. All of its state is in the pipeline's store, so it is checkpointed with the profiles and survives a restart.
+/// </summary>
+internal sealed partial class TriggerEngine : ITriggerEvaluator
+{
+    private readonly TriggerDefinition[] _triggers;
+    private readonly Dictionary<string, int> _indexOf;
+    private readonly ISendIntentSink? _sink;
+    private readonly ClockMode _mode;
+    private readonly TriggerMetrics _metrics;
+    private readonly ILogger _logger;
+    private ShardTriggers[] _shards = [];
+
+    public TriggerEngine(IReadOnlyList<TriggerDefinition> triggers, ISendIntentSink? sink, ClockMode mode, TriggerMetrics metrics, ILogger logger)
+    {
+        _triggers = [.. triggers];
+        _indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < _triggers.Length; i++)
+        {
+            _indexOf[_triggers[i].Name] = i;
+        }
+
+        _sink = sink;
+        _mode = mode;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>What each trigger decided since the pipeline started.</summary>
+    public IReadOnlyDictionary<string, TriggerCounts> Counts => _metrics.Snapshot(_triggers);
+
+    /// <summary>Opens a store session per shard and rebuilds the index of pending timers from the store.</summary>
+    public void Attach(IKeyValueStore store, int shardCount)
+    {
+        var shards = new ShardTriggers[shardCount];
+        for (var i = 0; i < shardCount; i++)
+        {
+            shards[i] = new ShardTriggers(new TriggerStore(store.OpenSession()));
+        }
+
+        _shards = shards;
+        var pending = RebuildTimerIndex(shards);
+        if (pending > 0)
+        {
+            TriggerLog.TimersRecovered(_logger, pending, shardCount);
+        }
+    }
+
+    /// <summary>Closes the engine's sessions (before the store closes).</summary>
+    public void Detach()
+    {
+        foreach (var shard in _shards)
+        {
+            shard.Store.Dispose();
+        }
+
+        _shards = [];
+    }
+
+    public void OnEvent(TriggerEventContext context)
+    {
+        var @event = context.Event;
+        if (@event.Type != SegmentEventType.Track || @event.Event is not { } name)
+        {
+            return;
+        }
+
+        var shard = _shards[context.Shard];
+        for (var i = 0; i < _triggers.Length; i++)
+        {
+            var trigger = _triggers[i];
+            var cancels = Contains(trigger.CancelOn, name);
+            var restarts = Contains(trigger.RestartOn, name);
+            var enters = name == trigger.EntryEvent;
+            if (cancels || restarts || enters)
+            {
+                OnTriggerEvent(shard, context, i, cancels, restarts, enters);
+            }
+        }
+    }
+
+    public void OnClock(TriggerClockContext context)
+    {
+        if (context.Shard < _shards.Length)
+        {
+            ResolveDue(context.Shard, _shards[context.Shard], context.Now, context.IsFinal);
+        }
+    }
+
+    private void OnTriggerEvent(ShardTriggers shard, TriggerEventContext context, int index, bool cancels, bool restarts, bool enters)
+    {
+        var trigger = _triggers[index];
+        var @event = context.Event;
+        var userId = @event.ProfileId!;
+        var instanceKey = trigger.InstanceKey?.Invoke(@event) ?? userId;
+        var instanceId = TriggerKeys.InstanceId(trigger.Name, instanceKey);
+        var key = TriggerKeys.ForInstance(instanceId);
+        var instance = shard.Store.Read<TriggerInstanceRecord>(key);
+        var at = _mode == ClockMode.EventTime ? @event.Timestamp : context.Now;
+        if (instance is not null)
+        {
+            if (cancels)
+            {
+                shard.Store.Delete(key);
+                _metrics.Cancelled(index, trigger.Name, TriggerReasons.CancelEvent);
+            }
+            else if (restarts)
+            {
+                instance.DueAtTicks = (at + trigger.Delay).UtcTicks;
+                instance.Restarts++;
+                shard.Store.Write(key, instance);
+                AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
+                _metrics.Restarted(index, trigger.Name);
+            }
+
+            return;
+        }
+
+        if (!enters || (trigger.EntryCondition is { } condition && !condition(@event, context.Profile)))
+        {
+            return;
+        }
+
+        var userKey = TriggerKeys.ForUser(userId);
+        var user = shard.Store.Read<TriggerUserRecord>(userKey) ?? new TriggerUserRecord();
+        var occurrence = user.Entries.TryGetValue(trigger.Name, out var entries) ? entries + 1 : 1;
+        user.Entries[trigger.Name] = occurrence;
+        shard.Store.Write(userKey, user);
+        instance = new TriggerInstanceRecord
+        {
+            Trigger = trigger.Name,
+            InstanceKey = instanceKey,
+            UserId = userId,
+            Occurrence = occurrence,
+            EnteredAtTicks = at.UtcTicks,
+            DueAtTicks = (at + trigger.Delay).UtcTicks,
+        };
+        shard.Store.Write(key, instance);
+        AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
+        _metrics.Entered(index, trigger.Name);
+    }
+
+    private static bool Contains(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The per-shard state: the shard's session and its index of non-empty timer buckets.</summary>
+    private sealed class ShardTriggers(TriggerStore store)
+    {
+        public TriggerStore Store { get; } = store;
+
+        public SortedSet<long> Buckets { get; } = [];
+    }
+}

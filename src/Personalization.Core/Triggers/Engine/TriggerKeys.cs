@@ -1,0 +1,47 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Personalization.Triggers.Engine;
+
+/// <summary>Store keys of the trigger engine (next to profiles and dedupe ids in the one store).</summary>
+internal static class TriggerKeys
+{
+    /// <summary>A pending instance: kind, trigger name, a unit separator, instance key.</summary>
+    public const byte Instance = (byte)'i';
+
+    /// <summary>A timer bucket: kind, shard (2 bytes, big-endian), due second (8 bytes, big-endian).</summary>
+    public const byte Bucket = (byte)'b';
+
+    /// <summary>A user's trigger history: kind, profile id.</summary>
+    public const byte User = (byte)'u';
+
+    private const char Separator = '\u001f';
+
+    public static string InstanceId(string trigger, string instanceKey) => string.Concat(trigger, Separator.ToString(), instanceKey);
+
+    public static byte[] ForInstance(string instanceId) => WithKind(Instance, instanceId);
+
+    public static byte[] ForUser(string userId) => WithKind(User, userId);
+
+    public static byte[] ForBucket(int shard, long dueSecond)
+    {
+        var key = new byte[11];
+        key[0] = Bucket;
+        BinaryPrimitives.WriteUInt16BigEndian(key.AsSpan(1), (ushort)shard);
+        BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(3), dueSecond);
+        return key;
+    }
+
+    public static (int Shard, long DueSecond) ReadBucket(ReadOnlySpan<byte> key) =>
+        (BinaryPrimitives.ReadUInt16BigEndian(key[1..]), BinaryPrimitives.ReadInt64BigEndian(key[3..]));
+
+    public static long SecondOf(long ticks) => Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest) - (rest < 0 ? 1 : 0);
+
+    private static byte[] WithKind(byte kind, string id)
+    {
+        var key = new byte[1 + Encoding.UTF8.GetByteCount(id)];
+        key[0] = kind;
+        Encoding.UTF8.GetBytes(id, key.AsSpan(1));
+        return key;
+    }
+}

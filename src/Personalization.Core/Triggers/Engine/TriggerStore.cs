@@ -1,0 +1,50 @@
+using System.Buffers;
+using MessagePack;
+using Personalization.Profiles;
+using Personalization.Storage;
+
+namespace Personalization.Triggers.Engine;
+
+/// <summary>Typed reads and writes of the engine's records through one shard's session. Single-threaded.</summary>
+internal sealed class TriggerStore : IDisposable
+{
+    // The records are internal types: the standard resolver only builds formatters for public ones.
+    private static readonly MessagePackSerializerOptions s_options =
+        MessagePackSerializerOptions.Standard.WithResolver(MessagePack.Resolvers.StandardResolverAllowPrivate.Instance);
+
+    private readonly IKeyValueSession _session;
+    private readonly ArrayBufferWriter<byte> _read = new(512);
+    private readonly ArrayBufferWriter<byte> _write = new(512);
+
+    public TriggerStore(IKeyValueSession session) => _session = session;
+
+    public IKeyValueSession Session => _session;
+
+    public T? Read<T>(byte[] key)
+        where T : class
+    {
+        _read.ResetWrittenCount();
+        return _session.TryRead(key, _read) ? MessagePackSerializer.Deserialize<T>(_read.WrittenMemory, s_options) : null;
+    }
+
+    public void Write<T>(byte[] key, T value)
+    {
+        _write.ResetWrittenCount();
+        MessagePackSerializer.Serialize(_write, value, s_options);
+        _session.Upsert(key, _write.WrittenSpan);
+    }
+
+    public void Delete(byte[] key) => _session.Delete(key);
+
+    public CustomerProfile? ReadProfile(string userId)
+    {
+        Span<byte> key = stackalloc byte[StoreKeys.BufferSize];
+        var length = StoreKeys.Write(StoreKeys.Profile, userId, key);
+        _read.ResetWrittenCount();
+        return _session.TryRead(key[..length], _read) ? ProfileSerializer.Deserialize(_read.WrittenMemory) : null;
+    }
+
+    public static TimerBucketRecord ReadBucket(byte[] value) => MessagePackSerializer.Deserialize<TimerBucketRecord>(value, s_options);
+
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,16 @@
+namespace Personalization.Triggers;
+
+/// <summary>
+/// A trigger's decision to send one email, handed to delivery. <see cref="SendKey"/> is stable across replays and
+/// restarts: the same decision always has the same key, so delivery can send it once.
+/// </summary>
+/// <param name="SendKey">Trigger, instance key and occurrence: <c>cart_abandonment:user-1:1</c>.</param>
+/// <param name="Trigger">The trigger's name.</param>
+/// <param name="UserId">The profile id of the user to send to.</param>
+/// <param name="InstanceKey">The instance key (the user id unless the trigger is keyed otherwise).</param>
+/// <param name="EnteredAt">When the instance started.</param>
+/// <param name="Due">When the instance came due.</param>
+/// <param name="Template">The template to render.</param>
+/// <param name="Reasons">The decision trail: how the instance got here (entered, restarted n times, fired).</param>
+public sealed record SendIntent(string SendKey, string Trigger, string UserId, string InstanceKey, DateTimeOffset EnteredAt,
+    DateTimeOffset Due, string Template, IReadOnlyList<string> Reasons);
