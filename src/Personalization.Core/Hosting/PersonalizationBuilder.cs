@@ -48,6 +48,13 @@ public sealed class PersonalizationBuilder
         return Configure(o => o.Triggers.Add(trigger));
     }
 
+    /// <summary>Sets the send policies of every trigger (frequency cap, quiet hours, suppression list).</summary>
+    public PersonalizationBuilder ConfigureSendPolicies(Action<SendPolicyOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return Configure(o => configure(o.SendPolicies));
+    }
+
     /// <summary>Hands the triggers' send decisions to <paramref name="sink"/>.</summary>
     public PersonalizationBuilder UseSendSink(ISendIntentSink sink)
     {

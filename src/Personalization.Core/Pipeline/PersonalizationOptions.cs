@@ -51,6 +51,9 @@ public sealed class PersonalizationOptions
     /// <value>The default is <see langword="null"/>: decisions are counted and traced but sent nowhere.</value>
     public ISendIntentSink? SendSink { get; set; }
 
+    /// <summary>The policies between "due" and "send" for every trigger: suppression, consent, frequency cap, quiet hours.</summary>
+    public SendPolicyOptions SendPolicies { get; set; } = new();
+
     /// <summary>A custom evaluator the trigger stage calls after the built-in trigger engine.</summary>
     /// <value>The default is <see langword="null"/>: the trigger stage keeps the clock and evaluates nothing.</value>
     public ITriggerEvaluator? TriggerEvaluator { get; set; }

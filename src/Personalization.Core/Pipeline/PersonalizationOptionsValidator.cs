@@ -44,6 +44,7 @@ public sealed class PersonalizationOptionsValidator : IValidateOptions<Personali
             }
         }
 
+        ValidatePolicies(errors, options.SendPolicies);
         if (options.Store is null)
         {
             errors.Add("Store must be set.");
@@ -62,6 +63,32 @@ public sealed class PersonalizationOptionsValidator : IValidateOptions<Personali
         return errors.Count == 0
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidatePolicies(List<string> errors, Triggers.SendPolicyOptions? policies)
+    {
+        if (policies is null)
+        {
+            errors.Add("SendPolicies must be set.");
+            return;
+        }
+
+        if (policies.FrequencyCap is < 1)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"SendPolicies.FrequencyCap must be at least 1 when set; it is {policies.FrequencyCap}."));
+        }
+
+        Range(errors, "SendPolicies.FrequencyWindow", policies.FrequencyWindow, TimeSpan.FromMinutes(1), TimeSpan.FromDays(365));
+        Range(errors, "SendPolicies.SendBy", policies.SendBy, TimeSpan.Zero, TimeSpan.FromDays(7));
+        if (policies.QuietHoursStart.HasValue != policies.QuietHoursEnd.HasValue)
+        {
+            errors.Add($"SendPolicies.QuietHoursStart and QuietHoursEnd must be set together; they are '{policies.QuietHoursStart}' and '{policies.QuietHoursEnd}'.");
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(policies.DefaultTimeZone ?? string.Empty, out _))
+        {
+            errors.Add($"SendPolicies.DefaultTimeZone must be a time zone id of this machine; it is '{policies.DefaultTimeZone}'.");
+        }
     }
 
     private static void Range<T>(List<string> errors, string name, T value, T min, T max)

@@ -153,7 +153,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         var evaluator = _options.TriggerEvaluator;
         if (_options.Triggers.Count > 0)
         {
-            _engine = new TriggerEngine([.. _options.Triggers], _options.SendSink, _options.Clock,
+            _engine = new TriggerEngine([.. _options.Triggers], _options.SendSink, _options.Clock, _options.SendPolicies,
                 new TriggerMetrics(_metrics.Meter, _options.Triggers.Count), _logger);
             _engine.Attach(_store, _options.ShardCount);
             evaluator = evaluator is null ? _engine : new CompositeTriggerEvaluator(_engine, evaluator);

@@ -14,6 +14,8 @@ public sealed class TriggerBuilder
     private ReentryPolicy _reentry = ReentryPolicy.Always;
     private Func<SegmentEvent, string?>? _instanceKey;
     private string? _template;
+    private string _category = "marketing";
+    private Func<TriggerEventContext, bool>? _contextCondition;
 
     internal TriggerBuilder(string name, string entryEvent)
     {
@@ -29,11 +31,30 @@ public sealed class TriggerBuilder
     /// <summary>The entry event's name.</summary>
     public string EntryEvent { get; }
 
-    /// <summary>Enters only when <paramref name="condition"/> holds for the entry event and the profile after it.</summary>
+    /// <summary>Enters only when <paramref name="condition"/> holds for the entry event and the profile after it.
+    /// Several conditions must all hold.</summary>
     public TriggerBuilder If(Func<SegmentEvent, CustomerProfile, bool> condition)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        _entryCondition = condition;
+        var previous = _entryCondition;
+        _entryCondition = previous is null ? condition : (@event, profile) => previous(@event, profile) && condition(@event, profile);
+        return this;
+    }
+
+    /// <summary>Enters only when <paramref name="predicate"/> becomes true with this event: false (or no profile)
+    /// before it, true after it. For segment-entry and threshold triggers.</summary>
+    public TriggerBuilder IfBecomes(Func<CustomerProfile, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        _contextCondition = context => predicate(context.Profile) && (context.ProfileBefore is not { } before || !predicate(before));
+        return this;
+    }
+
+    /// <summary>Files the trigger's emails under <paramref name="category"/> for consent. The default is <c>marketing</c>.</summary>
+    public TriggerBuilder InCategory(string category)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(category);
+        _category = category;
         return this;
     }
 
@@ -94,7 +115,7 @@ public sealed class TriggerBuilder
 
     /// <summary>The definition; the template defaults to the trigger's name.</summary>
     public TriggerDefinition Build() => new(Name, EntryEvent, _entryCondition, _delay, [.. _restartOn], [.. _cancelOn], _exitWhen,
-        _reentry, _instanceKey, _template ?? Name);
+        _reentry, _instanceKey, _template ?? Name, _category, _contextCondition);
 
     private static IEnumerable<string> Names(string[] eventNames)
     {

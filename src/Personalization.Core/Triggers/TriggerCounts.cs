@@ -6,4 +6,5 @@ namespace Personalization.Triggers;
 /// <param name="Cancelled">Instances ended by a cancel event or by the exit condition when due.</param>
 /// <param name="Suppressed">Instances that came due but a policy stopped the send.</param>
 /// <param name="Fired">Instances that came due and were handed to delivery.</param>
-public readonly record struct TriggerCounts(long Entered, long Restarted, long Cancelled, long Suppressed, long Fired);
+/// <param name="Deferred">Sends moved to the end of the user's quiet hours (each is also counted once as fired or suppressed later).</param>
+public readonly record struct TriggerCounts(long Entered, long Restarted, long Cancelled, long Suppressed, long Fired, long Deferred = 0);

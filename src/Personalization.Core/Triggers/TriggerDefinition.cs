@@ -12,8 +12,10 @@ public sealed class TriggerDefinition
 {
     internal TriggerDefinition(string name, string entryEvent, Func<SegmentEvent, CustomerProfile, bool>? entryCondition, TimeSpan delay,
         IReadOnlyList<string> restartOn, IReadOnlyList<string> cancelOn, Func<CustomerProfile, bool>? exitWhen, ReentryPolicy reentry,
-        Func<SegmentEvent, string?>? instanceKey, string template)
+        Func<SegmentEvent, string?>? instanceKey, string template, string category, Func<TriggerEventContext, bool>? contextCondition)
     {
+        Category = category;
+        ContextCondition = contextCondition;
         Name = name;
         EntryEvent = entryEvent;
         EntryCondition = entryCondition;
@@ -54,6 +56,12 @@ public sealed class TriggerDefinition
     /// <summary>Picks the instance key from an event (for example a <c>cart_id</c>); <see langword="null"/> or a
     /// <see langword="null"/> result means the user's profile id.</summary>
     public Func<SegmentEvent, string?>? InstanceKey { get; }
+
+    /// <summary>The email category, for consent: a user whose trait <c>consent_&lt;category&gt;</c> is false is not sent to.</summary>
+    public string Category { get; }
+
+    /// <summary>A condition on the whole trigger-stage context (profile before and after), for segment-entry triggers.</summary>
+    internal Func<TriggerEventContext, bool>? ContextCondition { get; }
 
     /// <summary>The name of the template to send.</summary>
     public string Template { get; }

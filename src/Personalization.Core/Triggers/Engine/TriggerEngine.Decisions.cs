@@ -1,14 +1,16 @@
 using System.Globalization;
+using Personalization.Profiles;
 
 namespace Personalization.Triggers.Engine;
 
 internal sealed partial class TriggerEngine
 {
-    // An instance came due: the exit condition, then the re-entry policy, then the send. The decision's time is the
-    // due time, so a replay decides the same way however fast it runs.
-    private void Decide(ShardTriggers shard, TriggerInstanceRecord instance)
+    // An instance came due: exit condition, suppression and consent, re-entry, frequency cap, quiet hours, then the
+    // send. The decision's time is the due time, so a replay decides the same way however fast it runs.
+    private void Decide(int shardIndex, ShardTriggers shard, TriggerInstanceRecord instance)
     {
-        var instanceKey = TriggerKeys.ForInstance(TriggerKeys.InstanceId(instance.Trigger, instance.InstanceKey));
+        var instanceId = TriggerKeys.InstanceId(instance.Trigger, instance.InstanceKey);
+        var instanceKey = TriggerKeys.ForInstance(instanceId);
         shard.Store.Delete(instanceKey);
         if (!_indexOf.TryGetValue(instance.Trigger, out var index))
         {
@@ -18,28 +20,33 @@ internal sealed partial class TriggerEngine
 
         var trigger = _triggers[index];
         var due = new DateTimeOffset(instance.DueAtTicks, TimeSpan.Zero);
-        if (trigger.ExitWhen is { } exit)
-        {
-            var profile = shard.Store.ReadProfile(instance.UserId);
-            if (profile is null || exit(profile))
-            {
-                _metrics.Cancelled(index, trigger.Name, TriggerReasons.ExitCondition);
-                return;
-            }
-        }
-
+        var profile = shard.Store.ReadProfile(instance.UserId);
         var userKey = TriggerKeys.ForUser(instance.UserId);
         var user = shard.Store.Read<TriggerUserRecord>(userKey) ?? new TriggerUserRecord();
-        DateTimeOffset? previous = user.LastFired.TryGetValue(trigger.Name, out var last) ? new DateTimeOffset(last, TimeSpan.Zero) : null;
-        if (!trigger.Reentry.Allows(previous, due))
+        if (trigger.ExitWhen is { } exit && (profile is null || exit(profile)))
         {
-            _metrics.Suppressed(index, trigger.Name, TriggerReasons.Reentry);
+            _metrics.Cancelled(index, trigger.Name, TriggerReasons.ExitCondition);
+            Trace(shard, instance.UserId, user, due, trigger.Name, instance.InstanceKey, TriggerOutcomes.Cancelled, TriggerReasons.ExitCondition);
+            return;
+        }
+
+        if (PolicyStops(trigger, instance, profile, user, due) is { } reason)
+        {
+            _metrics.Suppressed(index, trigger.Name, reason);
+            Trace(shard, instance.UserId, user, due, trigger.Name, instance.InstanceKey, TriggerOutcomes.Suppressed, reason);
+            return;
+        }
+
+        if (_policies.QuietHoursEnd(profile, due) is { } quietEnd)
+        {
+            Defer(shardIndex, shard, index, instance, instanceId, user, due, quietEnd);
             return;
         }
 
         user.LastFired[trigger.Name] = instance.DueAtTicks;
-        shard.Store.Write(userKey, user);
+        user.RecentSends.Add(instance.DueAtTicks);
         _metrics.Fired(index, trigger.Name);
+        Trace(shard, instance.UserId, user, due, trigger.Name, instance.InstanceKey, TriggerOutcomes.Fired, TriggerReasons.Fired);
         _sink?.Submit(new SendIntent(
             SendKey: string.Create(CultureInfo.InvariantCulture, $"{trigger.Name}:{instance.InstanceKey}:{instance.Occurrence}"),
             Trigger: trigger.Name,
@@ -51,7 +58,57 @@ internal sealed partial class TriggerEngine
             Reasons: Trail(instance)));
     }
 
-    private static string[] Trail(TriggerInstanceRecord instance) => instance.Restarts == 0
-        ? [TriggerReasons.Entered, TriggerReasons.Fired]
-        : [TriggerReasons.Entered, string.Create(CultureInfo.InvariantCulture, $"{TriggerReasons.Restarted} x{instance.Restarts}"), TriggerReasons.Fired];
+    private string? PolicyStops(TriggerDefinition trigger, TriggerInstanceRecord instance, CustomerProfile? profile, TriggerUserRecord user, DateTimeOffset due)
+    {
+        if (_policies.SuppressionReason(trigger, instance.UserId, profile) is { } suppression)
+        {
+            return suppression;
+        }
+
+        DateTimeOffset? previous = user.LastFired.TryGetValue(trigger.Name, out var last) ? new DateTimeOffset(last, TimeSpan.Zero) : null;
+        if (!trigger.Reentry.Allows(previous, due))
+        {
+            return TriggerReasons.Reentry;
+        }
+
+        return _policies.ReachedCap(user, instance.DueAtTicks) ? TriggerReasons.FrequencyCap : null;
+    }
+
+    // Quiet hours move the send to their end, unless that is past the send-by deadline of the original due time.
+    private void Defer(int shardIndex, ShardTriggers shard, int index, TriggerInstanceRecord instance, string instanceId,
+        TriggerUserRecord user, DateTimeOffset due, DateTimeOffset quietEnd)
+    {
+        var trigger = _triggers[index];
+        var original = instance.OriginalDueTicks != 0 ? instance.OriginalDueTicks : instance.DueAtTicks;
+        if (quietEnd.UtcTicks - original > _policies.SendBy.Ticks)
+        {
+            _metrics.Suppressed(index, trigger.Name, TriggerReasons.QuietHours);
+            Trace(shard, instance.UserId, user, due, trigger.Name, instance.InstanceKey, TriggerOutcomes.Suppressed, TriggerReasons.QuietHours);
+            return;
+        }
+
+        instance.OriginalDueTicks = original;
+        instance.DueAtTicks = quietEnd.UtcTicks;
+        shard.Store.Write(TriggerKeys.ForInstance(instanceId), instance);
+        AddTimer(shardIndex, shard, instanceId, instance.UserId, instance.DueAtTicks);
+        _metrics.Deferred(index, trigger.Name);
+        Trace(shard, instance.UserId, user, due, trigger.Name, instance.InstanceKey, TriggerOutcomes.Deferred, TriggerReasons.QuietHours);
+    }
+
+    private static string[] Trail(TriggerInstanceRecord instance)
+    {
+        var trail = new List<string>(4) { TriggerReasons.Entered };
+        if (instance.Restarts > 0)
+        {
+            trail.Add(string.Create(CultureInfo.InvariantCulture, $"{TriggerReasons.Restarted} x{instance.Restarts}"));
+        }
+
+        if (instance.OriginalDueTicks != 0)
+        {
+            trail.Add(TriggerOutcomes.Deferred + ": " + TriggerReasons.QuietHours);
+        }
+
+        trail.Add(TriggerReasons.Fired);
+        return [.. trail];
+    }
 }

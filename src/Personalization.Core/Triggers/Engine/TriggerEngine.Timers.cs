@@ -61,20 +61,29 @@ internal sealed partial class TriggerEngine
             due.Sort(static (a, b) => a.DueAtTicks != b.DueAtTicks
                 ? a.DueAtTicks.CompareTo(b.DueAtTicks)
                 : string.CompareOrdinal(a.InstanceKey, b.InstanceKey));
+
+            // The bucket is settled before deciding, so a decision that schedules a timer (a quiet-hours deferral)
+            // can add to any bucket, this one included.
+            if (later.Instances.Count > 0)
+            {
+                shard.Store.Write(key, later);
+            }
+            else
+            {
+                shard.Store.Delete(key);
+                shard.Buckets.Remove(second);
+            }
+
             foreach (var instance in due)
             {
-                Decide(shard, instance);
+                Decide(shardIndex, shard, instance);
             }
 
             if (later.Instances.Count > 0)
             {
                 // Part of this second is still to come.
-                shard.Store.Write(key, later);
                 return;
             }
-
-            shard.Store.Delete(key);
-            shard.Buckets.Remove(second);
         }
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Personalization.Events;
 using Personalization.Pipeline;
 using Personalization.Storage;
 
@@ -16,12 +15,15 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
     private readonly Dictionary<string, int> _indexOf;
     private readonly ISendIntentSink? _sink;
     private readonly ClockMode _mode;
+    private readonly SendPolicies _policies;
     private readonly TriggerMetrics _metrics;
     private readonly ILogger _logger;
     private ShardTriggers[] _shards = [];
 
-    public TriggerEngine(IReadOnlyList<TriggerDefinition> triggers, ISendIntentSink? sink, ClockMode mode, TriggerMetrics metrics, ILogger logger)
+    public TriggerEngine(IReadOnlyList<TriggerDefinition> triggers, ISendIntentSink? sink, ClockMode mode, SendPolicyOptions policies,
+        TriggerMetrics metrics, ILogger logger)
     {
+        _policies = new SendPolicies(policies);
         _triggers = [.. triggers];
         _indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < _triggers.Length; i++)
@@ -68,8 +70,8 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
 
     public void OnEvent(TriggerEventContext context)
     {
-        var @event = context.Event;
-        if (@event.Type != SegmentEventType.Track || @event.Event is not { } name)
+        var name = TriggerEventNames.Of(context.Event);
+        if (name.Length == 0)
         {
             return;
         }
@@ -78,9 +80,9 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
         for (var i = 0; i < _triggers.Length; i++)
         {
             var trigger = _triggers[i];
-            var cancels = Contains(trigger.CancelOn, name);
-            var restarts = Contains(trigger.RestartOn, name);
-            var enters = name == trigger.EntryEvent;
+            var cancels = TriggerEventNames.AnyMatches(trigger.CancelOn, name);
+            var restarts = TriggerEventNames.AnyMatches(trigger.RestartOn, name);
+            var enters = TriggerEventNames.Matches(trigger.EntryEvent, name);
             if (cancels || restarts || enters)
             {
                 OnTriggerEvent(shard, context, i, cancels, restarts, enters);
@@ -112,20 +114,25 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
             {
                 shard.Store.Delete(key);
                 _metrics.Cancelled(index, trigger.Name, TriggerReasons.CancelEvent);
+                Trace(shard, userId, null, at, trigger.Name, instanceKey, TriggerOutcomes.Cancelled, TriggerReasons.CancelEvent);
             }
             else if (restarts)
             {
                 instance.DueAtTicks = (at + trigger.Delay).UtcTicks;
+                instance.OriginalDueTicks = 0;
                 instance.Restarts++;
                 shard.Store.Write(key, instance);
                 AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
                 _metrics.Restarted(index, trigger.Name);
+                Trace(shard, userId, null, at, trigger.Name, instanceKey, TriggerOutcomes.Restarted, TriggerReasons.Restarted);
             }
 
             return;
         }
 
-        if (!enters || (trigger.EntryCondition is { } condition && !condition(@event, context.Profile)))
+        if (!enters
+            || (trigger.EntryCondition is { } condition && !condition(@event, context.Profile))
+            || (trigger.ContextCondition is { } contextCondition && !contextCondition(context)))
         {
             return;
         }
@@ -134,7 +141,6 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
         var user = shard.Store.Read<TriggerUserRecord>(userKey) ?? new TriggerUserRecord();
         var occurrence = user.Entries.TryGetValue(trigger.Name, out var entries) ? entries + 1 : 1;
         user.Entries[trigger.Name] = occurrence;
-        shard.Store.Write(userKey, user);
         instance = new TriggerInstanceRecord
         {
             Trigger = trigger.Name,
@@ -147,20 +153,33 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
         shard.Store.Write(key, instance);
         AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
         _metrics.Entered(index, trigger.Name);
+        Trace(shard, userId, user, at, trigger.Name, instanceKey, TriggerOutcomes.Entered, TriggerReasons.Entered);
     }
 
-    private static bool Contains(IReadOnlyList<string> names, string name)
+    // Appends to the user's bounded decision trace and writes the user's record (read here unless the caller has it).
+    private static void Trace(ShardTriggers shard, string userId, TriggerUserRecord? user, DateTimeOffset at, string trigger,
+        string instanceKey, string outcome, string reason)
     {
-        for (var i = 0; i < names.Count; i++)
+        var userKey = TriggerKeys.ForUser(userId);
+        user ??= shard.Store.Read<TriggerUserRecord>(userKey) ?? new TriggerUserRecord();
+        if (user.Trace.Count >= MaxTrace)
         {
-            if (names[i] == name)
-            {
-                return true;
-            }
+            user.Trace.RemoveRange(0, user.Trace.Count - MaxTrace + 1);
         }
 
-        return false;
+        user.Trace.Add(new TriggerDecisionRecord
+        {
+            AtTicks = at.UtcTicks,
+            Trigger = trigger,
+            InstanceKey = instanceKey,
+            Outcome = outcome,
+            Reason = reason,
+        });
+        shard.Store.Write(userKey, user);
     }
+
+    /// <summary>How many decisions a user's trace keeps.</summary>
+    internal const int MaxTrace = 32;
 
     /// <summary>The per-shard state: the shard's session and its index of non-empty timer buckets.</summary>
     private sealed class ShardTriggers(TriggerStore store)

@@ -11,13 +11,14 @@ internal sealed class TriggerMetrics
     private const int CancelledSlot = 2;
     private const int SuppressedSlot = 3;
     private const int FiredSlot = 4;
+    private const int DeferredSlot = 5;
 
     private readonly long[,] _counts;
     private readonly Counter<long> _decisions;
 
     public TriggerMetrics(Meter meter, int triggerCount)
     {
-        _counts = new long[triggerCount, 5];
+        _counts = new long[triggerCount, 6];
         _decisions = meter.CreateCounter<long>(PersonalizationDiagnostics.TriggerDecisions, "{decision}",
             "Trigger decisions, by trigger, outcome (entered, restarted, cancelled, suppressed, fired) and reason.");
     }
@@ -29,6 +30,8 @@ internal sealed class TriggerMetrics
     public void Cancelled(int index, string trigger, string reason) => Count(index, CancelledSlot, trigger, "cancelled", reason);
 
     public void Suppressed(int index, string trigger, string reason) => Count(index, SuppressedSlot, trigger, "suppressed", reason);
+
+    public void Deferred(int index, string trigger) => Count(index, DeferredSlot, trigger, "deferred", TriggerReasons.QuietHours);
 
     public void Fired(int index, string trigger) => Count(index, FiredSlot, trigger, "fired", TriggerReasons.Fired);
 
@@ -42,7 +45,8 @@ internal sealed class TriggerMetrics
                 Interlocked.Read(ref _counts[i, RestartedSlot]),
                 Interlocked.Read(ref _counts[i, CancelledSlot]),
                 Interlocked.Read(ref _counts[i, SuppressedSlot]),
-                Interlocked.Read(ref _counts[i, FiredSlot]));
+                Interlocked.Read(ref _counts[i, FiredSlot]),
+                Interlocked.Read(ref _counts[i, DeferredSlot]));
         }
 
         return counts;

@@ -33,6 +33,10 @@ internal sealed class TriggerInstanceRecord
     /// <summary>How often the due time was moved.</summary>
     [Key(6)]
     public int Restarts { get; set; }
+
+    /// <summary>The due time before any quiet-hours deferral (UTC ticks), for the send-by deadline; 0 when not deferred.</summary>
+    [Key(7)]
+    public long OriginalDueTicks { get; set; }
 }
 
 /// <summary>The instances due within one second on one shard, stored under <see cref="TriggerKeys.Bucket"/>.</summary>
@@ -59,4 +63,32 @@ internal sealed class TriggerUserRecord
     /// <summary>How many instances of each trigger the user entered.</summary>
     [Key(1)]
     public Dictionary<string, long> Entries { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>When the user's recent sends were due (UTC ticks), oldest first, for the frequency cap.</summary>
+    [Key(2)]
+    public List<long> RecentSends { get; set; } = [];
+
+    /// <summary>The user's latest decisions, oldest first, bounded.</summary>
+    [Key(3)]
+    public List<TriggerDecisionRecord> Trace { get; set; } = [];
+}
+
+/// <summary>One entry of a user's decision trace.</summary>
+[MessagePackObject]
+internal sealed class TriggerDecisionRecord
+{
+    [Key(0)]
+    public long AtTicks { get; set; }
+
+    [Key(1)]
+    public required string Trigger { get; set; }
+
+    [Key(2)]
+    public required string InstanceKey { get; set; }
+
+    [Key(3)]
+    public required string Outcome { get; set; }
+
+    [Key(4)]
+    public required string Reason { get; set; }
 }

@@ -46,5 +46,7 @@ internal sealed class TriggerStore : IDisposable
 
     public static TimerBucketRecord ReadBucket(byte[] value) => MessagePackSerializer.Deserialize<TimerBucketRecord>(value, s_options);
 
+    public static TriggerUserRecord ReadUser(ReadOnlyMemory<byte> value) => MessagePackSerializer.Deserialize<TriggerUserRecord>(value, s_options);
+
     public void Dispose() => _session.Dispose();
 }
