@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Personalization.Pipeline;
@@ -47,24 +48,32 @@ public static class TriggerTestKit
     }
 
     /// <summary>The trigger engine's keys left in a stopped pipeline's data directory: pending instances
-    /// (<c>trigger/instance key</c>) and the number of timer buckets.</summary>
-    public static async Task<(IReadOnlyList<string> Instances, int Buckets)> StoredTriggerStateAsync(string dataDirectory)
+    /// (<c>trigger/instance key</c>) and the number of timer buckets. With <paramref name="liveOnly"/>, only keys that can
+    /// still be read count; without it, whatever the store's prefix scan yields (which the engine relies on at start).</summary>
+    public static async Task<(IReadOnlyList<string> Instances, int Buckets)> StoredTriggerStateAsync(string dataDirectory, bool liveOnly = true)
     {
         var store = FasterKeyValueStore.Open(Path.Combine(dataDirectory, "store"), Path.Combine(dataDirectory, "checkpoints"),
             TestPipelines.SmallStore());
         try
         {
             using var session = store.OpenSession();
-            var instances = session.Scan(TriggerKeys.Instance)
-                .Select(pair => Encoding.UTF8.GetString(pair.Key.AsSpan(1)).Replace('\u001f', '/'))
+            var instances = Keys(session, TriggerKeys.Instance, liveOnly)
+                .Select(key => Encoding.UTF8.GetString(key.AsSpan(1)).Replace('\u001f', '/'))
                 .Order(StringComparer.Ordinal)
                 .ToArray();
-            var buckets = session.Scan(TriggerKeys.Bucket).Count();
+            var buckets = Keys(session, TriggerKeys.Bucket, liveOnly).Count;
             return (instances, buckets);
         }
         finally
         {
             await store.DisposeAsync();
         }
+    }
+
+    private static List<byte[]> Keys(IKeyValueSession session, byte prefix, bool liveOnly)
+    {
+        // Scan copies records out lazily and the session may not be used meanwhile: collect the keys first, then read.
+        var keys = session.Scan(prefix).Select(pair => pair.Key).ToList();
+        return liveOnly ? keys.FindAll(key => session.TryRead(key, new ArrayBufferWriter<byte>())) : keys;
     }
 }
