@@ -29,6 +29,8 @@ internal sealed class ReplayOptions
           --dump-profiles PATH   write every profile as one JSON object per line to PATH
           --cart-delay TIMESPAN  cart abandonment delay, as hh:mm:ss or d.hh:mm:ss (default 01:00:00)
           --dump-sends PATH      write every send decision (SendIntent) as one JSON object per line to PATH
+          --frequency-cap N/24h  at most N emails per user per rolling window across all triggers (default: off)
+          --quiet-hours 22-08    defer sends in these local hours (trait timezone, else UTC) to their end (default: off)
           --help                 show this help
         """;
 
@@ -59,6 +61,14 @@ internal sealed class ReplayOptions
     public string? DumpSends { get; private set; }
 
     public TimeSpan CartDelay { get; private set; } = TimeSpan.FromHours(1);
+
+    public int? FrequencyCap { get; private set; }
+
+    public TimeSpan FrequencyWindow { get; private set; } = TimeSpan.FromHours(24);
+
+    public TimeOnly? QuietStart { get; private set; }
+
+    public TimeOnly? QuietEnd { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -102,6 +112,20 @@ internal sealed class ReplayOptions
                     }
 
                     options.CartDelay = cartDelay;
+                    break;
+                case "--frequency-cap":
+                    if (!TryValue(args, ref i, name, inlineValue, out var cap, out error) || !TryCap(options, cap, out error))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case "--quiet-hours":
+                    if (!TryValue(args, ref i, name, inlineValue, out var hours, out error) || !TryQuietHours(options, hours, out error))
+                    {
+                        return false;
+                    }
+
                     break;
                 case "--input":
                 case "--store":
@@ -220,5 +244,66 @@ internal sealed class ReplayOptions
 
         error = string.Empty;
         return true;
+    }
+
+    // "3/24h", "5/7d" or "2/90m".
+    private static bool TryCap(ReplayOptions options, string text, out string error)
+    {
+        error = $"--frequency-cap must look like 3/24h (N per window in m, h or d); it is '{text}'.";
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == text.Length - 2 || !int.TryParse(text.AsSpan(0, slash), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
+        {
+            return false;
+        }
+
+        var unit = text[^1];
+        if (!int.TryParse(text.AsSpan(slash + 1, text.Length - slash - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount < 1)
+        {
+            return false;
+        }
+
+        TimeSpan? window = unit switch
+        {
+            'm' => TimeSpan.FromMinutes(amount),
+            'h' => TimeSpan.FromHours(amount),
+            'd' => TimeSpan.FromDays(amount),
+            _ => null,
+        };
+        if (window is null)
+        {
+            return false;
+        }
+
+        options.FrequencyCap = count;
+        options.FrequencyWindow = window.Value;
+        error = string.Empty;
+        return true;
+    }
+
+    // "22-08" (hours) or "22:30-07:15".
+    private static bool TryQuietHours(ReplayOptions options, string text, out string error)
+    {
+        error = $"--quiet-hours must look like 22-08 or 22:30-07:15 (local start-end); it is '{text}'.";
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        if (dash <= 0 || !TryTime(text[..dash], out var start) || !TryTime(text[(dash + 1)..], out var end) || start == end)
+        {
+            return false;
+        }
+
+        options.QuietStart = start;
+        options.QuietEnd = end;
+        error = string.Empty;
+        return true;
+    }
+
+    private static bool TryTime(string text, out TimeOnly time)
+    {
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var hour) && hour is >= 0 and < 24)
+        {
+            time = new TimeOnly(hour, 0);
+            return true;
+        }
+
+        return TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
     }
 }

@@ -29,6 +29,12 @@ internal static class ReplayRunner
         pipelineOptions.Triggers.Add(Trigger.CartAbandonment(options.CartDelay).Build());
         pipelineOptions.Triggers.Add(Trigger.BrowseAbandonment().Build());
         pipelineOptions.Triggers.Add(Trigger.PostPurchase().Build());
+        pipelineOptions.Triggers.Add(Trigger.Welcome().Build());
+        pipelineOptions.Triggers.Add(Trigger.WinBack().Build());
+        pipelineOptions.SendPolicies.FrequencyCap = options.FrequencyCap;
+        pipelineOptions.SendPolicies.FrequencyWindow = options.FrequencyWindow;
+        pipelineOptions.SendPolicies.QuietHoursStart = options.QuietStart;
+        pipelineOptions.SendPolicies.QuietHoursEnd = options.QuietEnd;
 
         PersonalizationPipeline pipeline;
         try

@@ -8,9 +8,8 @@ namespace Personalization.Triggers.Engine;
 /// <summary>Typed reads and writes of the engine's records through one shard's session. Single-threaded.</summary>
 internal sealed class TriggerStore : IDisposable
 {
-    // The records are internal types: the standard resolver only builds formatters for public ones.
-    private static readonly MessagePackSerializerOptions s_options =
-        MessagePackSerializerOptions.Standard.WithResolver(MessagePack.Resolvers.StandardResolverAllowPrivate.Instance);
+    // The records carry their own formatters (see TriggerRecordFormatters), which the standard resolver picks up.
+    private static readonly MessagePackSerializerOptions s_options = MessagePackSerializerOptions.Standard;
 
     private readonly IKeyValueSession _session;
     private readonly ArrayBufferWriter<byte> _read = new(512);
