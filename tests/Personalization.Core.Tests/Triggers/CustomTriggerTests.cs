@@ -114,7 +114,7 @@ public class CustomTriggerTests
     }
 
     [Test]
-    [Ignore("bug: KeyedBy instance keys are not scoped to the user. TriggerEngine.OnTriggerEvent stores the instance under "
+    [Ignore("fixed?: KeyedBy instance keys are not scoped to the user. TriggerEngine.OnTriggerEvent stores the instance under "
         + "(trigger, instanceKey) only, so a second user's event with the same key (here the same product_id) finds the first "
         + "user's instance and restarts (or cancels) it instead of starting its own: u2 is never sent anything, u1 is sent at "
         + "u2's due time (counts entered 1, restarted 1, fired 1 instead of entered 2, fired 2). Users on different shards "

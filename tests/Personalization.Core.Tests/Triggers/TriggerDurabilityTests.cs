@@ -146,6 +146,39 @@ public class TriggerDurabilityTests
         });
     }
 
+    [Test]
+    public async Task Pending_timers_fire_exactly_once_in_processing_time_after_a_reopen_with_another_shard_count()
+    {
+        using var directory = new TempDirectory();
+        var time = new FakeTimeProvider(TestEvents.T0);
+        var tick = TimeSpan.FromMinutes(1);
+        var users = Enumerable.Range(0, 12).Select(i => "user-" + i).ToArray();
+        await using (var first = await TriggerTestKit.StartInProcessingTimeAsync(directory.Path, null, time, tick, shardCount: 4,
+            triggers: Trigger.CartAbandonment()))
+        {
+            foreach (var user in users)
+            {
+                await first.IngestAsync(TestEvents.ProductAdded(user, "p1"));
+                await first.FlushAsync();
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        var sink = new TriggerSendRecorder();
+        await using var second = await TriggerTestKit.StartInProcessingTimeAsync(directory.Path, sink, time, tick, shardCount: 1,
+            triggers: Trigger.CartAbandonment());
+        time.Advance(TimeSpan.FromHours(1));
+        await sink.WaitForAsync(users.Length);
+        time.Advance(TimeSpan.FromHours(1));
+        await second.FlushAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sink.Intents.Select(i => i.SendKey), Is.EquivalentTo(users.Select(user => $"cart_abandonment:{user}:1")));
+            Assert.That(TriggerTestKit.CountsOf(second, Name), Is.EqualTo((0L, 0L, 0L, 0L, 12L)));
+        });
+    }
+
     [TestCase(4, 1)]
     [TestCase(2, 4)]
     public async Task Pending_timers_due_in_the_same_second_fire_exactly_once_after_a_reopen_with_another_shard_count(int before, int after)

@@ -159,4 +159,34 @@ public class TriggerTimerEdgeCaseTests
             Assert.That(buckets, Is.Zero);
         });
     }
+
+    [Test]
+    public async Task With_allowed_lateness_an_order_that_arrives_late_still_cancels_the_send()
+    {
+        using var directory = new TempDirectory();
+        var sink = new TriggerSendRecorder();
+        var options = TriggerTestKit.Options(directory.Path, sink, shardCount: 1, triggers: Trigger.CartAbandonment());
+        options.AllowedLateness = TimeSpan.FromMinutes(5);
+        await using var pipeline = await TestPipelines.StartAsync(options);
+
+        await pipeline.IngestBatchAsync(
+        [
+            TestEvents.ProductAdded("late-order", "p1", at: TestEvents.T0),
+            TestEvents.ProductAdded("no-order", "p1", at: TestEvents.T0),
+            TestEvents.Page("anyone", at: s_due.AddMinutes(4)),
+            // Four minutes late: the clock is still before the due time, so the order wins.
+            TestEvents.OrderCompleted("late-order", Order, s_due.AddMinutes(-1)),
+        ]);
+        await pipeline.FlushAsync();
+        Assert.That(sink.Intents, Is.Empty, "the clock stays five minutes behind the newest event");
+
+        await pipeline.IngestAsync(TestEvents.Page("anyone", at: s_due.AddMinutes(5)));
+        await pipeline.FlushAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sink.Intents.Select(i => (i.UserId, i.Due)), Is.EqualTo(new[] { ("no-order", s_due) }));
+            Assert.That(TriggerTestKit.CountsOf(pipeline, Name), Is.EqualTo((2L, 0L, 1L, 0L, 1L)));
+        });
+    }
 }
