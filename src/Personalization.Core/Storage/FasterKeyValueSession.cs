@@ -91,27 +91,36 @@ internal sealed class FasterKeyValueSession : IKeyValueSession
     /// <inheritdoc />
     public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte prefix)
     {
-        using var iterator = _session.Iterate();
-        while (iterator.GetNext(out _))
+        // FASTER's iterator can also return deleted and not yet valid records, notably after recovery from a
+        // checkpoint. So the scan only collects candidate keys, then reads each one: what it yields is exactly what a
+        // read finds. Reading inside the iteration would nest the session's epoch protection, hence the two passes.
+        var keys = new List<byte[]>();
+        using (var iterator = _session.Iterate())
         {
-            if (TryCopy(iterator, prefix, out var record))
+            while (iterator.GetNext(out var recordInfo))
             {
-                yield return record;
+                if (recordInfo.Tombstone || recordInfo.Invalid || recordInfo.SkipOnScan)
+                {
+                    continue;
+                }
+
+                var key = iterator.GetKey().AsReadOnlySpan();
+                if (key.Length > 0 && key[0] == prefix)
+                {
+                    keys.Add(key.ToArray());
+                }
             }
         }
-    }
 
-    private static bool TryCopy(IFasterScanIterator<SpanByte, SpanByte> iterator, byte prefix, out KeyValuePair<byte[], byte[]> record)
-    {
-        var key = iterator.GetKey().AsReadOnlySpan();
-        if (key.Length == 0 || key[0] != prefix)
+        var value = new ArrayBufferWriter<byte>(512);
+        foreach (var key in keys)
         {
-            record = default;
-            return false;
+            value.ResetWrittenCount();
+            if (TryRead(key, value))
+            {
+                yield return new(key, value.WrittenSpan.ToArray());
+            }
         }
-
-        record = new(key.ToArray(), iterator.GetValue().AsReadOnlySpan().ToArray());
-        return true;
     }
 
     /// <inheritdoc />

@@ -4,7 +4,7 @@ namespace Personalization.Triggers;
 /// A trigger's decision to send one email, handed to delivery. <see cref="SendKey"/> is stable across replays and
 /// restarts: the same decision always has the same key, so delivery can send it once.
 /// </summary>
-/// <param name="SendKey">Trigger, instance key and occurrence: <c>cart_abandonment:user-1:1</c>.</param>
+/// <param name="SendKey">Trigger, instance key and occurrence: <c>cart_abandonment:user-1:1</c>; for an instance keyed by something other than the user, the key is prefixed by the user: <c>product_reminder:user-1/sku-9:1</c>.</param>
 /// <param name="Trigger">The trigger's name.</param>
 /// <param name="UserId">The profile id of the user to send to.</param>
 /// <param name="InstanceKey">The instance key (the user id unless the trigger is keyed otherwise).</param>

@@ -92,8 +92,8 @@ public class CustomTriggerTests
         {
             Assert.That(sink.Intents.Select(i => (i.SendKey, i.UserId, i.InstanceKey, i.Due, i.Template)), Is.EqualTo(new[]
             {
-                ("cart_reminder:cart-b:2", "u1", "cart-b", TestEvents.T0.AddMinutes(61), "cart_reminder_email"),
-                ("cart_reminder:cart-a:1", "u1", "cart-a", TestEvents.T0.AddMinutes(70), "cart_reminder_email"),
+                ("cart_reminder:u1/cart-b:2", "u1", "cart-b", TestEvents.T0.AddMinutes(61), "cart_reminder_email"),
+                ("cart_reminder:u1/cart-a:1", "u1", "cart-a", TestEvents.T0.AddMinutes(70), "cart_reminder_email"),
             }));
             Assert.That(TriggerTestKit.CountsOf(pipeline, Name), Is.EqualTo((3L, 1L, 1L, 0L, 2L)));
         });
@@ -114,11 +114,6 @@ public class CustomTriggerTests
     }
 
     [Test]
-    [Ignore("fixed?: KeyedBy instance keys are not scoped to the user. TriggerEngine.OnTriggerEvent stores the instance under "
-        + "(trigger, instanceKey) only, so a second user's event with the same key (here the same product_id) finds the first "
-        + "user's instance and restarts (or cancels) it instead of starting its own: u2 is never sent anything, u1 is sent at "
-        + "u2's due time (counts entered 1, restarted 1, fired 1 instead of entered 2, fired 2). Users on different shards "
-        + "would even share one record across shard threads.")]
     public async Task Keyed_instances_of_two_users_with_the_same_key_are_separate()
     {
         using var directory = new TempDirectory();

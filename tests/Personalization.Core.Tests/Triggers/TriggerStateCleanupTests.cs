@@ -127,12 +127,6 @@ public class TriggerStateCleanupTests
     }
 
     [Test]
-    [Ignore("bug (src/Personalization.Core/Storage/FasterKeyValueSession.Scan): the prefix scan, documented to enumerate 'the "
-        + "latest value of every live key', also yields deleted records once the store was reopened from its checkpoint: after "
-        + "24 timers of one second fired and the pipeline stopped, Scan('b') yields 4 bucket records (some with garbled keys, e.g. "
-        + "due second bytes 0EE1637F00 instead of 0EE1000000); after a second pipeline run Scan('i') also yields garbled 'icart_ab\\0\\0...' keys, none of which "
-        + "TryRead finds. TriggerEngine.RebuildTimerIndex relies on this scan at every start, so it re-reads deleted buckets, "
-        + "logs them as recovered pending timers and re-homes or indexes them.")]
     public async Task After_every_timer_was_decided_the_stores_scan_finds_no_trigger_state()
     {
         using var directory = new TempDirectory();

@@ -9,7 +9,7 @@ internal sealed partial class TriggerEngine
     // send. The decision's time is the due time, so a replay decides the same way however fast it runs.
     private void Decide(int shardIndex, ShardTriggers shard, TriggerInstanceRecord instance)
     {
-        var instanceId = TriggerKeys.InstanceId(instance.Trigger, instance.InstanceKey);
+        var instanceId = TriggerKeys.InstanceId(instance.Trigger, instance.UserId, instance.InstanceKey);
         var instanceKey = TriggerKeys.ForInstance(instanceId);
         shard.Store.Delete(instanceKey);
         if (!_indexOf.TryGetValue(instance.Trigger, out var index))
@@ -48,7 +48,7 @@ internal sealed partial class TriggerEngine
         _metrics.Fired(index, trigger.Name);
         Trace(shard, instance.UserId, user, due, trigger.Name, instance.InstanceKey, TriggerOutcomes.Fired, TriggerReasons.Fired);
         _sink?.Submit(new SendIntent(
-            SendKey: string.Create(CultureInfo.InvariantCulture, $"{trigger.Name}:{instance.InstanceKey}:{instance.Occurrence}"),
+            SendKey: TriggerKeys.SendKey(trigger.Name, instance.UserId, instance.InstanceKey, instance.Occurrence),
             Trigger: trigger.Name,
             UserId: instance.UserId,
             InstanceKey: instance.InstanceKey,

@@ -115,9 +115,15 @@ internal sealed partial class TriggerEngine
             }
         }
 
-        foreach (var (key, bucket, second) in misplaced)
+        // All misplaced buckets go first: a moved timer may land in a bucket key that another misplaced bucket still
+        // occupies, and deleting that one afterwards would lose it.
+        foreach (var (key, _, _) in misplaced)
         {
             scanner.Delete(key);
+        }
+
+        foreach (var (_, bucket, _) in misplaced)
+        {
             for (var i = 0; i < bucket.Instances.Count; i++)
             {
                 var owner = StableHash.Shard(bucket.Users[i], shards.Length);

@@ -104,7 +104,7 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
         var @event = context.Event;
         var userId = @event.ProfileId!;
         var instanceKey = trigger.InstanceKey?.Invoke(@event) ?? userId;
-        var instanceId = TriggerKeys.InstanceId(trigger.Name, instanceKey);
+        var instanceId = TriggerKeys.InstanceId(trigger.Name, userId, instanceKey);
         var key = TriggerKeys.ForInstance(instanceId);
         var instance = shard.Store.Read<TriggerInstanceRecord>(key);
         var at = _mode == ClockMode.EventTime ? @event.Timestamp : context.Now;

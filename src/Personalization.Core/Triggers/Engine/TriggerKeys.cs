@@ -6,7 +6,7 @@ namespace Personalization.Triggers.Engine;
 /// <summary>Store keys of the trigger engine (next to profiles and dedupe ids in the one store).</summary>
 internal static class TriggerKeys
 {
-    /// <summary>A pending instance: kind, trigger name, a unit separator, instance key.</summary>
+    /// <summary>A pending instance: kind, trigger name, user, instance key (unit separators between them).</summary>
     public const byte Instance = (byte)'i';
 
     /// <summary>A timer bucket: kind, shard (2 bytes, big-endian), due second (8 bytes, big-endian).</summary>
@@ -17,7 +17,16 @@ internal static class TriggerKeys
 
     private const char Separator = '\u001f';
 
-    public static string InstanceId(string trigger, string instanceKey) => string.Concat(trigger, Separator.ToString(), instanceKey);
+    // Instances are the user's own even when keyed by something else (a cart id, a product id): two users with the
+    // same key have two instances, each on its user's shard.
+    public static string InstanceId(string trigger, string userId, string instanceKey) => instanceKey == userId
+        ? string.Join(Separator, trigger, userId)
+        : string.Join(Separator, trigger, userId, instanceKey);
+
+    /// <summary>The send key: trigger, instance key (prefixed by the user when the instance is keyed otherwise) and occurrence.</summary>
+    public static string SendKey(string trigger, string userId, string instanceKey, long occurrence) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{trigger}:{(instanceKey == userId ? userId : userId + "/" + instanceKey)}:{occurrence}");
 
     public static byte[] ForInstance(string instanceId) => WithKind(Instance, instanceId);
 
