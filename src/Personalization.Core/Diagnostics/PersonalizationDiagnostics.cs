@@ -27,7 +27,7 @@ public static class PersonalizationDiagnostics
     public const string EndToEndLatency = "personalization.pipeline.latency";
 
     /// <summary>Counter: trigger decisions, tagged with <c>trigger</c>, <c>outcome</c> (<c>entered</c>,
-    /// <c>restarted</c>, <c>cancelled</c>, <c>suppressed</c>, <c>fired</c>) and <c>reason</c>
+    /// <c>restarted</c>, <c>cancelled</c>, <c>suppressed</c>, <c>deferred</c>, <c>fired</c>) and <c>reason</c>
     /// (see <see cref="Triggers.TriggerReasons"/>).</summary>
     public const string TriggerDecisions = "personalization.trigger.decisions";
 }

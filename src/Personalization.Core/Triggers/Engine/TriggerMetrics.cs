@@ -20,7 +20,7 @@ internal sealed class TriggerMetrics
     {
         _counts = new long[triggerCount, 6];
         _decisions = meter.CreateCounter<long>(PersonalizationDiagnostics.TriggerDecisions, "{decision}",
-            "Trigger decisions, by trigger, outcome (entered, restarted, cancelled, suppressed, fired) and reason.");
+            "Trigger decisions, by trigger, outcome (entered, restarted, cancelled, suppressed, deferred, fired) and reason.");
     }
 
     public void Entered(int index, string trigger) => Count(index, EnteredSlot, trigger, "entered", TriggerReasons.Entered);
