@@ -193,6 +193,43 @@ public class TriggerDurabilityTests
         await AssertSameSecondTimersSurviveReshardingAsync(before, after);
     }
 
+    [TestCase(3, 5, 2)]
+    [TestCase(5, 3, 7)]
+    [TestCase(7, 2, 1)]
+    public async Task Pending_timers_of_many_users_fire_exactly_once_after_two_reopens_with_changing_shard_counts(int first, int second, int third)
+    {
+        using var directory = new TempDirectory();
+        // 120 users over 4 seconds: every bucket holds users of several shards, whatever the shard count.
+        var users = Enumerable.Range(0, 120).Select(i => "user-" + i).ToArray();
+        await StartCartsAsync(directory.Path, first, users.Select((user, i) => TestEvents.ProductAdded(user, "p1", at: TestEvents.T0.AddSeconds(i % 4))));
+        await using (var middle = await TriggerTestKit.StartAsync(directory.Path, sink: null, second, Trigger.CartAbandonment()))
+        {
+            // Half of the users come back and move their due time: those timers are written on the new shards.
+            await middle.IngestBatchAsync([.. users.Where((_, i) => i % 2 == 0).Select(user => TestEvents.ProductAdded(user, "p2", at: TestEvents.T0.AddMinutes(10)))]);
+            await middle.FlushAsync();
+            Assert.That(TriggerTestKit.CountsOf(middle, Name), Is.EqualTo((0L, 60L, 0L, 0L, 0L)));
+        }
+
+        var sink = new TriggerSendRecorder();
+        await using (var last = await TriggerTestKit.StartAsync(directory.Path, sink, third, Trigger.CartAbandonment()))
+        {
+            await last.CompleteReplayAsync();
+            Assert.Multiple(() =>
+            {
+                Assert.That(sink.Intents.Select(i => i.SendKey), Is.EquivalentTo(users.Select(user => $"cart_abandonment:{user}:1")));
+                Assert.That(sink.Intents.Where(i => i.Due == TestEvents.T0.AddMinutes(70)).Count(), Is.EqualTo(60));
+                Assert.That(TriggerTestKit.CountsOf(last, Name), Is.EqualTo((0L, 0L, 0L, 0L, 120L)));
+            });
+        }
+
+        var (instances, buckets) = await TriggerTestKit.StoredTriggerStateAsync(directory.Path, liveOnly: false);
+        Assert.Multiple(() =>
+        {
+            Assert.That(instances, Is.Empty);
+            Assert.That(buckets, Is.Zero);
+        });
+    }
+
     private static async Task AssertSameSecondTimersSurviveReshardingAsync(int before, int after)
     {
         using var directory = new TempDirectory();
