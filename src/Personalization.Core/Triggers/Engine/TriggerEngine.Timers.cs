@@ -4,42 +4,98 @@ namespace Personalization.Triggers.Engine;
 
 internal sealed partial class TriggerEngine
 {
-    // Timers are coalesced into one bucket per second of due time and shard, so due timers are found by key lookups,
-    // not scans; the sorted set of non-empty bucket seconds is the only timer state in memory.
+    /// <summary>How many timers one bucket chunk holds: adding a timer rewrites one chunk, not the whole second.</summary>
+    internal const int ChunkSize = 64;
+
+    // Timers are coalesced into buckets per shard and second of due time, each split into chunks of at most
+    // ChunkSize entries, so due timers are found by key lookups, not scans, and adding one costs a bounded rewrite.
+    // The only timer state in memory is the sorted set of seconds with chunks and the chunk count of each.
     private static void AddTimer(int shardIndex, ShardTriggers shard, string instanceId, string userId, long dueTicks)
     {
         var second = TriggerKeys.SecondOf(dueTicks);
-        var key = TriggerKeys.ForBucket(shardIndex, second);
-        var bucket = shard.Store.Read<TimerBucketRecord>(key) ?? new TimerBucketRecord();
+        var chunks = shard.ChunkCount(second);
+        var chunk = Math.Max(0, chunks - 1);
+        var key = TriggerKeys.ForBucket(shardIndex, second, chunk);
+        var bucket = chunks == 0 ? new TimerBucketRecord() : shard.Store.Read<TimerBucketRecord>(key) ?? new TimerBucketRecord();
         if (bucket.Instances.Contains(instanceId))
         {
             return;
         }
 
+        if (bucket.Instances.Count >= ChunkSize)
+        {
+            chunk++;
+            key = TriggerKeys.ForBucket(shardIndex, second, chunk);
+            bucket = new TimerBucketRecord();
+        }
+
         bucket.Instances.Add(instanceId);
         bucket.Users.Add(userId);
         shard.Store.Write(key, bucket);
-        shard.Buckets.Add(second);
+        shard.SetChunkCount(second, chunk + 1);
     }
 
     private void ResolveDue(int shardIndex, ShardTriggers shard, DateTimeOffset now, bool isFinal)
     {
         var nowTicks = now.UtcTicks;
         var nowSecond = TriggerKeys.SecondOf(nowTicks);
-        while (shard.Buckets.Count > 0)
+        while (shard.Seconds.Count > 0)
         {
-            var second = shard.Buckets.Min;
+            var second = shard.Seconds.Min;
             if (!isFinal && second > nowSecond)
             {
                 return;
             }
 
-            var key = TriggerKeys.ForBucket(shardIndex, second);
-            var bucket = shard.Store.Read<TimerBucketRecord>(key) ?? new TimerBucketRecord();
             var due = new List<TriggerInstanceRecord>();
-            var later = new TimerBucketRecord();
+            var later = new List<(string Instance, string User)>();
+            CollectSecond(shardIndex, shard, second, nowTicks, isFinal, due, later);
+            due.Sort(static (a, b) => a.DueAtTicks != b.DueAtTicks
+                ? a.DueAtTicks.CompareTo(b.DueAtTicks)
+                : string.CompareOrdinal(a.InstanceKey, b.InstanceKey));
+
+            // The second is settled before deciding, so a decision that schedules a timer (a quiet-hours deferral)
+            // can add to any bucket, this one included.
+            foreach (var (instance, user) in later)
+            {
+                AddTimer(shardIndex, shard, instance, user, TriggerKeys.TicksOf(second));
+            }
+
+            foreach (var instance in due)
+            {
+                Decide(shardIndex, shard, instance);
+            }
+
+            if (later.Count > 0)
+            {
+                // Part of this second is still to come.
+                return;
+            }
+        }
+    }
+
+    // Reads and deletes every chunk of one second: the instances due by now go to due, the rest of the second to later.
+    private static void CollectSecond(int shardIndex, ShardTriggers shard, long second, long nowTicks, bool isFinal,
+        List<TriggerInstanceRecord> due, List<(string Instance, string User)> later)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var chunks = shard.ChunkCount(second);
+        for (var chunk = 0; chunk < chunks; chunk++)
+        {
+            var key = TriggerKeys.ForBucket(shardIndex, second, chunk);
+            if (shard.Store.Read<TimerBucketRecord>(key) is not { } bucket)
+            {
+                continue;
+            }
+
+            shard.Store.Delete(key);
             for (var i = 0; i < bucket.Instances.Count; i++)
             {
+                if (!seen.Add(bucket.Instances[i]))
+                {
+                    continue;
+                }
+
                 var instance = shard.Store.Read<TriggerInstanceRecord>(TriggerKeys.ForInstance(bucket.Instances[i]));
                 // Cancelled instances are gone, and restarted ones wait in a later bucket: both leave a stale entry here.
                 if (instance is null || TriggerKeys.SecondOf(instance.DueAtTicks) != second)
@@ -53,43 +109,17 @@ internal sealed partial class TriggerEngine
                 }
                 else
                 {
-                    later.Instances.Add(bucket.Instances[i]);
-                    later.Users.Add(bucket.Users[i]);
+                    later.Add((bucket.Instances[i], bucket.Users[i]));
                 }
             }
-
-            due.Sort(static (a, b) => a.DueAtTicks != b.DueAtTicks
-                ? a.DueAtTicks.CompareTo(b.DueAtTicks)
-                : string.CompareOrdinal(a.InstanceKey, b.InstanceKey));
-
-            // The bucket is settled before deciding, so a decision that schedules a timer (a quiet-hours deferral)
-            // can add to any bucket, this one included.
-            if (later.Instances.Count > 0)
-            {
-                shard.Store.Write(key, later);
-            }
-            else
-            {
-                shard.Store.Delete(key);
-                shard.Buckets.Remove(second);
-            }
-
-            foreach (var instance in due)
-            {
-                Decide(shardIndex, shard, instance);
-            }
-
-            if (later.Instances.Count > 0)
-            {
-                // Part of this second is still to come.
-                return;
-            }
         }
+
+        shard.SetChunkCount(second, 0);
     }
 
-    // Reads every bucket once at start: fills each shard's index, and moves timers whose user now belongs to another
-    // shard (the shard count changed since they were written) to that shard, so a user's timers and events stay on
-    // one thread.
+    // Reads every bucket chunk once at start: fills each shard's index, and moves timers whose user now belongs to
+    // another shard (the shard count changed since they were written) to that shard, so a user's timers and events
+    // stay on one thread.
     private long RebuildTimerIndex(ShardTriggers[] shards)
     {
         if (shards.Length == 0)
@@ -98,31 +128,31 @@ internal sealed partial class TriggerEngine
         }
 
         var scanner = shards[0].Store;
-        var misplaced = new List<(byte[] Key, TimerBucketRecord Bucket, long Second)>();
+        var misplaced = new List<(byte[] Key, TimerBucketRecord Bucket)>();
         long pending = 0;
         foreach (var (key, value) in scanner.Session.Scan(TriggerKeys.Bucket))
         {
-            var (shard, second) = TriggerKeys.ReadBucket(key);
+            var (shard, second, chunk) = TriggerKeys.ReadBucket(key);
             var bucket = TriggerStore.ReadBucket(value);
             pending += bucket.Instances.Count;
             if (shard < shards.Length && AllBelongTo(bucket, shard, shards.Length))
             {
-                shards[shard].Buckets.Add(second);
+                shards[shard].SetChunkCount(second, Math.Max(shards[shard].ChunkCount(second), chunk + 1));
             }
             else
             {
-                misplaced.Add((key, bucket, second));
+                misplaced.Add((key, bucket));
             }
         }
 
-        // All misplaced buckets go first: a moved timer may land in a bucket key that another misplaced bucket still
+        // All misplaced chunks go first: a moved timer may land in a chunk key that another misplaced chunk still
         // occupies, and deleting that one afterwards would lose it.
-        foreach (var (key, _, _) in misplaced)
+        foreach (var (key, _) in misplaced)
         {
             scanner.Delete(key);
         }
 
-        foreach (var (_, bucket, _) in misplaced)
+        foreach (var (_, bucket) in misplaced)
         {
             for (var i = 0; i < bucket.Instances.Count; i++)
             {

@@ -181,11 +181,30 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
     /// <summary>How many decisions a user's trace keeps.</summary>
     internal const int MaxTrace = 32;
 
-    /// <summary>The per-shard state: the shard's session and its index of non-empty timer buckets.</summary>
+    /// <summary>The per-shard state: the shard's session and its index of timer buckets (seconds with chunks).</summary>
     private sealed class ShardTriggers(TriggerStore store)
     {
+        private readonly Dictionary<long, int> _chunks = [];
+
         public TriggerStore Store { get; } = store;
 
-        public SortedSet<long> Buckets { get; } = [];
+        /// <summary>The seconds that have timer chunks, in order.</summary>
+        public SortedSet<long> Seconds { get; } = [];
+
+        public int ChunkCount(long second) => _chunks.GetValueOrDefault(second);
+
+        public void SetChunkCount(long second, int chunks)
+        {
+            if (chunks > 0)
+            {
+                _chunks[second] = chunks;
+                Seconds.Add(second);
+            }
+            else
+            {
+                _chunks.Remove(second);
+                Seconds.Remove(second);
+            }
+        }
     }
 }

@@ -9,7 +9,7 @@ internal static class TriggerKeys
     /// <summary>A pending instance: kind, trigger name, user, instance key (unit separators between them).</summary>
     public const byte Instance = (byte)'i';
 
-    /// <summary>A timer bucket: kind, shard (2 bytes, big-endian), due second (8 bytes, big-endian).</summary>
+    /// <summary>A timer bucket chunk: kind, shard (2 bytes), due second (8 bytes), chunk (2 bytes), big-endian.</summary>
     public const byte Bucket = (byte)'b';
 
     /// <summary>A user's trigger history: kind, profile id.</summary>
@@ -32,17 +32,21 @@ internal static class TriggerKeys
 
     public static byte[] ForUser(string userId) => WithKind(User, userId);
 
-    public static byte[] ForBucket(int shard, long dueSecond)
+    public static byte[] ForBucket(int shard, long dueSecond, int chunk)
     {
-        var key = new byte[11];
+        var key = new byte[13];
         key[0] = Bucket;
         BinaryPrimitives.WriteUInt16BigEndian(key.AsSpan(1), (ushort)shard);
         BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(3), dueSecond);
+        BinaryPrimitives.WriteUInt16BigEndian(key.AsSpan(11), (ushort)chunk);
         return key;
     }
 
-    public static (int Shard, long DueSecond) ReadBucket(ReadOnlySpan<byte> key) =>
-        (BinaryPrimitives.ReadUInt16BigEndian(key[1..]), BinaryPrimitives.ReadInt64BigEndian(key[3..]));
+    public static (int Shard, long DueSecond, int Chunk) ReadBucket(ReadOnlySpan<byte> key) =>
+        (BinaryPrimitives.ReadUInt16BigEndian(key[1..]), BinaryPrimitives.ReadInt64BigEndian(key[3..]),
+            key.Length >= 13 ? BinaryPrimitives.ReadUInt16BigEndian(key[11..]) : 0);
+
+    public static long TicksOf(long second) => second * TimeSpan.TicksPerSecond;
 
     public static long SecondOf(long ticks) => Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest) - (rest < 0 ? 1 : 0);
 
