@@ -7,7 +7,7 @@ namespace Personalization.Pipeline;
 public sealed partial class PersonalizationPipeline
 {
     /// <summary>
-    /// The trigger engine's latest decisions about <paramref name="userId"/> (entered, restarted, cancelled,
+    /// The trigger engine's latest decisions about <paramref name="userId"/> (entered, cancelled,
     /// suppressed, deferred, fired, each with its reason), oldest first; at most the last 32.
     /// </summary>
     public ValueTask<IReadOnlyList<TriggerDecision>> GetTriggerDecisionsAsync(string userId, CancellationToken cancellationToken = default)

@@ -4,6 +4,6 @@ namespace Personalization.Triggers;
 /// <param name="At">The clock when it was decided (for due-time decisions, the due time).</param>
 /// <param name="Trigger">The trigger's name.</param>
 /// <param name="InstanceKey">The instance's key.</param>
-/// <param name="Outcome">One of <c>entered</c>, <c>restarted</c>, <c>cancelled</c>, <c>suppressed</c>, <c>deferred</c>, <c>fired</c>.</param>
+/// <param name="Outcome">One of <c>entered</c>, <c>cancelled</c>, <c>suppressed</c>, <c>deferred</c>, <c>fired</c>.</param>
 /// <param name="Reason">The reason code (see <see cref="TriggerReasons"/>).</param>
 public sealed record TriggerDecision(DateTimeOffset At, string Trigger, string InstanceKey, string Outcome, string Reason);

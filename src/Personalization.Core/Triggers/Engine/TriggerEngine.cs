@@ -123,8 +123,9 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
                 instance.Restarts++;
                 shard.Store.Write(key, instance);
                 AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
+                // Restarts are counted but not traced: they are the most frequent decision by far (every view of a
+                // browsing user), and the send's reason trail says how often an instance was restarted.
                 _metrics.Restarted(index, trigger.Name);
-                Trace(shard, userId, null, at, trigger.Name, instanceKey, TriggerOutcomes.Restarted, TriggerReasons.Restarted);
             }
 
             return;
