@@ -29,6 +29,7 @@ internal sealed class ReplayOptions
           --dump-profiles PATH   write every profile as one JSON object per line to PATH
           --cart-delay TIMESPAN  cart abandonment delay, as hh:mm:ss or d.hh:mm:ss (default 01:00:00)
           --dump-sends PATH      write every send decision (SendIntent) as one JSON object per line to PATH
+          --no-triggers          run without the built-in triggers (to measure what they cost)
           --frequency-cap N/24h  at most N emails per user per rolling window across all triggers (default: off)
           --quiet-hours 22-08    defer sends in these local hours (trait timezone, else UTC) to their end (default: off)
           --help                 show this help
@@ -61,6 +62,8 @@ internal sealed class ReplayOptions
     public string? DumpSends { get; private set; }
 
     public TimeSpan CartDelay { get; private set; } = TimeSpan.FromHours(1);
+
+    public bool NoTriggers { get; private set; }
 
     public int? FrequencyCap { get; private set; }
 
@@ -98,6 +101,9 @@ internal sealed class ReplayOptions
                     break;
                 case "--fresh":
                     options.Fresh = true;
+                    break;
+                case "--no-triggers":
+                    options.NoTriggers = true;
                     break;
                 case "--cart-delay":
                     if (!TryValue(args, ref i, name, inlineValue, out var delay, out error))

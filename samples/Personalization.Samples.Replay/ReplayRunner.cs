@@ -25,12 +25,16 @@ internal static class ReplayRunner
             Clock = ClockMode.EventTime,
             SendSink = options.DumpSends is null ? null : sends,
         };
-        // The built-in triggers, cart abandonment exactly as the docs define it.
-        pipelineOptions.Triggers.Add(Trigger.CartAbandonment(options.CartDelay).Build());
-        pipelineOptions.Triggers.Add(Trigger.BrowseAbandonment().Build());
-        pipelineOptions.Triggers.Add(Trigger.PostPurchase().Build());
-        pipelineOptions.Triggers.Add(Trigger.Welcome().Build());
-        pipelineOptions.Triggers.Add(Trigger.WinBack().Build());
+        if (!options.NoTriggers)
+        {
+            // The built-in triggers, cart abandonment exactly as the docs define it.
+            pipelineOptions.Triggers.Add(Trigger.CartAbandonment(options.CartDelay).Build());
+            pipelineOptions.Triggers.Add(Trigger.BrowseAbandonment().Build());
+            pipelineOptions.Triggers.Add(Trigger.PostPurchase().Build());
+            pipelineOptions.Triggers.Add(Trigger.Welcome().Build());
+            pipelineOptions.Triggers.Add(Trigger.WinBack().Build());
+        }
+
         pipelineOptions.SendPolicies.FrequencyCap = options.FrequencyCap;
         pipelineOptions.SendPolicies.FrequencyWindow = options.FrequencyWindow;
         pipelineOptions.SendPolicies.QuietHoursStart = options.QuietStart;
