@@ -44,7 +44,7 @@ public static partial class EcommerceCsvReader
     public static IEnumerable<ReplayRecord> Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+        var reader = TextLines.OpenUtf8(stream);
         return ReadLines(reader, owned: reader);
     }
 
@@ -64,40 +64,29 @@ public static partial class EcommerceCsvReader
 
     private static IEnumerable<ReplayRecord> ReadLines(TextReader reader, IDisposable? owned)
     {
-        try
+        foreach (var (lineNumber, line) in TextLines.Read(reader, owned))
         {
-            long lineNumber = 0;
-            string? line;
-            while ((line = reader.ReadLine()) is not null)
+            if (lineNumber == 1)
             {
-                lineNumber++;
-                if (lineNumber == 1)
-                {
-                    line = line.TrimStart('\uFEFF');
-                    if (line == Header)
-                    {
-                        continue;
-                    }
-
-                    if (line.StartsWith("event_time", StringComparison.Ordinal))
-                    {
-                        yield return new ReplayRecord(lineNumber, SegmentParseResult.Fail(IngestReasons.Malformed,
-                            $"Line 1: the header is '{line}'; expected '{Header}'."), line);
-                        continue;
-                    }
-                }
-
-                if (line.Length == 0)
+                if (line == Header)
                 {
                     continue;
                 }
 
-                yield return new ReplayRecord(lineNumber, ParseRow(line, lineNumber), line);
+                if (line.StartsWith("event_time", StringComparison.Ordinal))
+                {
+                    yield return new ReplayRecord(lineNumber, SegmentParseResult.Fail(IngestReasons.Malformed,
+                        $"Line 1: the header is '{line}'; expected '{Header}'."), line);
+                    continue;
+                }
             }
-        }
-        finally
-        {
-            owned?.Dispose();
+
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            yield return new ReplayRecord(lineNumber, ParseRow(line, lineNumber), line);
         }
     }
 

@@ -24,7 +24,7 @@ public static class SegmentJsonLinesReader
     public static IEnumerable<ReplayRecord> Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+        var reader = TextLines.OpenUtf8(stream);
         return ReadLines(reader, owned: reader);
     }
 
@@ -50,29 +50,12 @@ public static class SegmentJsonLinesReader
 
     private static IEnumerable<ReplayRecord> ReadLines(TextReader reader, IDisposable? owned)
     {
-        try
+        foreach (var (lineNumber, line) in TextLines.Read(reader, owned))
         {
-            long lineNumber = 0;
-            string? line;
-            while ((line = reader.ReadLine()) is not null)
+            if (!string.IsNullOrWhiteSpace(line))
             {
-                lineNumber++;
-                if (lineNumber == 1)
-                {
-                    line = line.TrimStart('\uFEFF');
-                }
-
-                if (string.IsNullOrWhiteSpace(line))
-                {
-                    continue;
-                }
-
                 yield return new ReplayRecord(lineNumber, ParseLine(line, lineNumber), line);
             }
-        }
-        finally
-        {
-            owned?.Dispose();
         }
     }
 }
