@@ -43,6 +43,23 @@ internal static class ReplayReport
         }
 
         console.Write(table);
+        if (result.Triggers.Count > 0)
+        {
+            var triggers = new Table().Border(TableBorder.Rounded).Title("Triggers").AddColumn(new TableColumn("trigger").NoWrap());
+            foreach (var column in new[] { "entered", "restarted", "cancelled", "suppressed", "deferred", "fired" })
+            {
+                triggers.AddColumn(new TableColumn(column).RightAligned());
+            }
+
+            foreach (var (name, counts) in result.Triggers.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                triggers.AddRow(Markup.Escape(name), N(counts.Entered), N(counts.Restarted), N(counts.Cancelled),
+                    N(counts.Suppressed), N(counts.Deferred), N(counts.Fired));
+            }
+
+            console.Write(triggers);
+        }
+
         if (result.RejectedByReason.Count > 0)
         {
             var reasons = new Table().Border(TableBorder.Rounded).Title("Rejected by reason")
