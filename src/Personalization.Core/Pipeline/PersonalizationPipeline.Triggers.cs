@@ -25,7 +25,7 @@ public sealed partial class PersonalizationPipeline
 
             var user = TriggerStore.ReadUser(value.WrittenMemory);
             var decisions = new List<TriggerDecision>(user.Trace.Count);
-            foreach (var entry in user.Trace)
+            foreach (var entry in user.Trace.Decode())
             {
                 decisions.Add(new TriggerDecision(new DateTimeOffset(entry.AtTicks, TimeSpan.Zero), entry.Trigger, entry.InstanceKey, entry.Outcome, entry.Reason));
             }

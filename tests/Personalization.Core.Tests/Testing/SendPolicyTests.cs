@@ -175,4 +175,28 @@ public class SendPolicyTests
 
         Assert.That(driver.Sends.Select(s => s.SendKey), Is.EqualTo(new[] { "vip:u1:1" }), "once, when 600 crossed 500");
     }
+
+    [Test]
+    public async Task A_users_decision_trace_keeps_the_latest_32_decisions_in_order()
+    {
+        await using var driver = await PersonalizationTestDriver.StartAsync(o =>
+            o.Triggers.Add(Trigger.When("ping", "Ping").After(TimeSpan.FromMinutes(1)).Build()));
+        for (var i = 0; i < 25; i++)
+        {
+            await driver.SendAsync(SegmentEvent.Track("p" + i, "u1", "Ping", driver.Now));
+            await driver.AdvanceAsync(TimeSpan.FromMinutes(2));
+        }
+
+        var decisions = await driver.DecisionsAsync("u1");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(driver.Sends, Has.Count.EqualTo(25));
+            Assert.That(decisions, Has.Count.EqualTo(32), "50 decisions, the oldest 18 dropped");
+            Assert.That(decisions.Select(d => d.At), Is.Ordered);
+            Assert.That(decisions[^1].Outcome, Is.EqualTo("fired"));
+            Assert.That(decisions[^2].Outcome, Is.EqualTo("entered"));
+            Assert.That(decisions[0].Outcome, Is.EqualTo("entered"), "entries and sends alternate, 16 of each");
+        });
+    }
 }

@@ -163,19 +163,7 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
     {
         var userKey = TriggerKeys.ForUser(userId);
         user ??= shard.Store.Read<TriggerUserRecord>(userKey) ?? new TriggerUserRecord();
-        if (user.Trace.Count >= MaxTrace)
-        {
-            user.Trace.RemoveRange(0, user.Trace.Count - MaxTrace + 1);
-        }
-
-        user.Trace.Add(new TriggerDecisionRecord
-        {
-            AtTicks = at.UtcTicks,
-            Trigger = trigger,
-            InstanceKey = instanceKey,
-            Outcome = outcome,
-            Reason = reason,
-        });
+        user.Trace.Append(at.UtcTicks, trigger, instanceKey, outcome, reason, MaxTrace);
         shard.Store.Write(userKey, user);
     }
 

@@ -78,15 +78,7 @@ internal sealed class TriggerUserFormatter : IMessagePackFormatter<TriggerUserRe
         }
 
         writer.WriteArrayHeader(value.Trace.Count);
-        foreach (var entry in value.Trace)
-        {
-            writer.WriteArrayHeader(5);
-            writer.Write(entry.AtTicks);
-            writer.Write(entry.Trigger);
-            writer.Write(entry.InstanceKey);
-            writer.Write(entry.Outcome);
-            writer.Write(entry.Reason);
-        }
+        writer.WriteRaw(value.Trace.Bytes);
     }
 
     public TriggerUserRecord Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
@@ -103,20 +95,15 @@ internal sealed class TriggerUserFormatter : IMessagePackFormatter<TriggerUserRe
             record.RecentSends.Add(reader.ReadInt64());
         }
 
+        // The trace's entries stay bytes (see TriggerTrace): skipped over, then copied in one piece.
         var trace = reader.ReadArrayHeader();
+        var start = reader.Position;
         for (var i = 0; i < trace; i++)
         {
-            var fields = reader.ReadArrayHeader();
-            record.Trace.Add(new TriggerDecisionRecord
-            {
-                AtTicks = reader.ReadInt64(),
-                Trigger = reader.ReadString() ?? string.Empty,
-                InstanceKey = reader.ReadString() ?? string.Empty,
-                Outcome = reader.ReadString() ?? string.Empty,
-                Reason = reader.ReadString() ?? string.Empty,
-            });
-            RecordFields.SkipRest(ref reader, fields, 5);
+            reader.Skip();
         }
+
+        record.Trace = TriggerTrace.FromBytes(System.Buffers.BuffersExtensions.ToArray(reader.Sequence.Slice(start, reader.Position)), trace);
 
         RecordFields.SkipRest(ref reader, count, 4);
         return record;

@@ -56,7 +56,7 @@ internal sealed class TriggerUserRecord
     public List<long> RecentSends { get; set; } = [];
 
     /// <summary>The user's latest decisions, oldest first, bounded.</summary>
-    public List<TriggerDecisionRecord> Trace { get; set; } = [];
+    public TriggerTrace Trace { get; set; } = new();
 }
 
 /// <summary>One entry of a user's decision trace.</summary>
