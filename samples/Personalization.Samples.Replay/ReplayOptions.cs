@@ -29,6 +29,7 @@ internal sealed class ReplayOptions
           --dump-profiles PATH   write every profile as one JSON object per line to PATH
           --cart-delay TIMESPAN  cart abandonment delay, as hh:mm:ss or d.hh:mm:ss (default 01:00:00)
           --dump-sends PATH      write every send decision (SendIntent) as one JSON object per line to PATH
+          --store-mib N          the store's memory budget in MiB, a power of two of at least 16 (default 256)
           --no-triggers          run without the built-in triggers (to measure what they cost)
           --frequency-cap N/24h  at most N emails per user per rolling window across all triggers (default: off)
           --quiet-hours 22-08    defer sends in these local hours (trait timezone, else UTC) to their end (default: off)
@@ -64,6 +65,8 @@ internal sealed class ReplayOptions
     public TimeSpan CartDelay { get; private set; } = TimeSpan.FromHours(1);
 
     public bool NoTriggers { get; private set; }
+
+    public long StoreMib { get; private set; } = 256;
 
     public int? FrequencyCap { get; private set; }
 
@@ -154,6 +157,7 @@ internal sealed class ReplayOptions
                 case "--shards":
                 case "--batch":
                 case "--capacity":
+                case "--store-mib":
                     if (!TryValue(args, ref i, name, inlineValue, out var number, out error)
                         || !TryNumber(name, number, out var value, out error))
                     {
@@ -229,8 +233,15 @@ internal sealed class ReplayOptions
             "--days" => (1L, 3650L),
             "--shards" => (1L, 256L),
             "--capacity" => (16L, 1L << 20),
+            "--store-mib" => (16L, 1L << 16),
             _ => (1L, 65_536L),
         };
+        if (name == "--store-mib" && (value & (value - 1)) != 0)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"--store-mib must be a power of two; it is {value:N0}.");
+            return false;
+        }
+
         if (value < min || value > max)
         {
             error = string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min:N0} and {max:N0}; it is {value:N0}.");
@@ -245,6 +256,7 @@ internal sealed class ReplayOptions
             case "--days": options.Days = (int)value; break;
             case "--shards": options.Shards = (int)value; break;
             case "--capacity": options.Capacity = (int)value; break;
+            case "--store-mib": options.StoreMib = value; break;
             default: options.BatchSize = (int)value; break;
         }
 

@@ -25,6 +25,7 @@ internal static class ReplayRunner
             Clock = ClockMode.EventTime,
             SendSink = options.DumpSends is null ? null : sends,
         };
+        pipelineOptions.Store.MemoryBudgetBytes = options.StoreMib * 1024 * 1024;
         if (!options.NoTriggers)
         {
             // The built-in triggers, cart abandonment exactly as the docs define it.
