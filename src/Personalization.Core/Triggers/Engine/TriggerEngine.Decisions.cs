@@ -25,15 +25,13 @@ internal sealed partial class TriggerEngine
         var user = shard.Store.Read<TriggerUserRecord>(userKey) ?? new TriggerUserRecord();
         if (trigger.ExitWhen is { } exit && (profile is null || exit(profile)))
         {
-            _metrics.Cancelled(index, trigger.Name, TriggerReasons.ExitCondition);
-            Trace(shard, instance.UserId, user, due, trigger.Name, instance.InstanceKey, TriggerOutcomes.Cancelled, TriggerReasons.ExitCondition);
+            Decided(shard, index, instance.UserId, user, due, instance.InstanceKey, TriggerOutcomes.Cancelled, TriggerReasons.ExitCondition);
             return;
         }
 
         if (PolicyStops(trigger, instance, profile, user, due) is { } reason)
         {
-            _metrics.Suppressed(index, trigger.Name, reason);
-            Trace(shard, instance.UserId, user, due, trigger.Name, instance.InstanceKey, TriggerOutcomes.Suppressed, reason);
+            Decided(shard, index, instance.UserId, user, due, instance.InstanceKey, TriggerOutcomes.Suppressed, reason);
             return;
         }
 
@@ -45,8 +43,7 @@ internal sealed partial class TriggerEngine
 
         user.LastFired[trigger.Name] = instance.DueAtTicks;
         user.RecentSends.Add(instance.DueAtTicks);
-        _metrics.Fired(index, trigger.Name);
-        Trace(shard, instance.UserId, user, due, trigger.Name, instance.InstanceKey, TriggerOutcomes.Fired, TriggerReasons.Fired);
+        Decided(shard, index, instance.UserId, user, due, instance.InstanceKey, TriggerOutcomes.Fired, TriggerReasons.Fired);
         _sink?.Submit(new SendIntent(
             SendKey: TriggerKeys.SendKey(trigger.Name, instance.UserId, instance.InstanceKey, instance.Occurrence),
             Trigger: trigger.Name,
@@ -78,12 +75,10 @@ internal sealed partial class TriggerEngine
     private void Defer(int shardIndex, ShardTriggers shard, int index, TriggerInstanceRecord instance, string instanceId,
         TriggerUserRecord user, DateTimeOffset due, DateTimeOffset quietEnd)
     {
-        var trigger = _triggers[index];
         var original = instance.OriginalDueTicks != 0 ? instance.OriginalDueTicks : instance.DueAtTicks;
         if (quietEnd.UtcTicks - original > _policies.SendBy.Ticks)
         {
-            _metrics.Suppressed(index, trigger.Name, TriggerReasons.QuietHours);
-            Trace(shard, instance.UserId, user, due, trigger.Name, instance.InstanceKey, TriggerOutcomes.Suppressed, TriggerReasons.QuietHours);
+            Decided(shard, index, instance.UserId, user, due, instance.InstanceKey, TriggerOutcomes.Suppressed, TriggerReasons.QuietHours);
             return;
         }
 
@@ -91,8 +86,7 @@ internal sealed partial class TriggerEngine
         instance.DueAtTicks = quietEnd.UtcTicks;
         shard.Store.Write(TriggerKeys.ForInstance(instanceId), instance);
         AddTimer(shardIndex, shard, instanceId, instance.UserId, instance.DueAtTicks);
-        _metrics.Deferred(index, trigger.Name);
-        Trace(shard, instance.UserId, user, due, trigger.Name, instance.InstanceKey, TriggerOutcomes.Deferred, TriggerReasons.QuietHours);
+        Decided(shard, index, instance.UserId, user, due, instance.InstanceKey, TriggerOutcomes.Deferred, TriggerReasons.QuietHours);
     }
 
     private static string[] Trail(TriggerInstanceRecord instance)

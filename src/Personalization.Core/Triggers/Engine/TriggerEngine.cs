@@ -113,8 +113,7 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
             if (cancels)
             {
                 shard.Store.Delete(key);
-                _metrics.Cancelled(index, trigger.Name, TriggerReasons.CancelEvent);
-                Trace(shard, userId, null, at, trigger.Name, instanceKey, TriggerOutcomes.Cancelled, TriggerReasons.CancelEvent);
+                Decided(shard, index, userId, null, at, instanceKey, TriggerOutcomes.Cancelled, TriggerReasons.CancelEvent);
             }
             else if (restarts)
             {
@@ -125,7 +124,7 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
                 AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
                 // Restarts are counted but not traced: they are the most frequent decision by far (every view of a
                 // browsing user), and the send's reason trail says how often an instance was restarted.
-                _metrics.Restarted(index, trigger.Name);
+                _metrics.Count(index, trigger.Name, TriggerOutcomes.Restarted, TriggerReasons.Restarted);
             }
 
             return;
@@ -153,14 +152,16 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
         };
         shard.Store.Write(key, instance);
         AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
-        _metrics.Entered(index, trigger.Name);
-        Trace(shard, userId, user, at, trigger.Name, instanceKey, TriggerOutcomes.Entered, TriggerReasons.Entered);
+        Decided(shard, index, userId, user, at, instanceKey, TriggerOutcomes.Entered, TriggerReasons.Entered);
     }
 
-    // Appends to the user's bounded decision trace and writes the user's record (read here unless the caller has it).
-    private static void Trace(ShardTriggers shard, string userId, TriggerUserRecord? user, DateTimeOffset at, string trigger,
+    // Counts a decision, appends it to the user's bounded decision trace and writes the user's record (read here
+    // unless the caller has it, with any changes the caller made).
+    private void Decided(ShardTriggers shard, int index, string userId, TriggerUserRecord? user, DateTimeOffset at,
         string instanceKey, string outcome, string reason)
     {
+        var trigger = _triggers[index].Name;
+        _metrics.Count(index, trigger, outcome, reason);
         var userKey = TriggerKeys.ForUser(userId);
         user ??= shard.Store.Read<TriggerUserRecord>(userKey) ?? new TriggerUserRecord();
         user.Trace.Append(at.UtcTicks, trigger, instanceKey, outcome, reason, MaxTrace);

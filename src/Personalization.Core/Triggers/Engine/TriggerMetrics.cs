@@ -23,17 +23,22 @@ internal sealed class TriggerMetrics
             "Trigger decisions, by trigger, outcome (entered, restarted, cancelled, suppressed, deferred, fired) and reason.");
     }
 
-    public void Entered(int index, string trigger) => Count(index, EnteredSlot, trigger, "entered", TriggerReasons.Entered);
-
-    public void Restarted(int index, string trigger) => Count(index, RestartedSlot, trigger, "restarted", TriggerReasons.Restarted);
-
-    public void Cancelled(int index, string trigger, string reason) => Count(index, CancelledSlot, trigger, "cancelled", reason);
-
-    public void Suppressed(int index, string trigger, string reason) => Count(index, SuppressedSlot, trigger, "suppressed", reason);
-
-    public void Deferred(int index, string trigger) => Count(index, DeferredSlot, trigger, "deferred", TriggerReasons.QuietHours);
-
-    public void Fired(int index, string trigger) => Count(index, FiredSlot, trigger, "fired", TriggerReasons.Fired);
+    /// <summary>Counts one decision of <paramref name="outcome"/> (a <see cref="TriggerOutcomes"/> name).</summary>
+    public void Count(int index, string trigger, string outcome, string reason)
+    {
+        var slot = outcome switch
+        {
+            TriggerOutcomes.Entered => EnteredSlot,
+            TriggerOutcomes.Restarted => RestartedSlot,
+            TriggerOutcomes.Cancelled => CancelledSlot,
+            TriggerOutcomes.Suppressed => SuppressedSlot,
+            TriggerOutcomes.Deferred => DeferredSlot,
+            TriggerOutcomes.Fired => FiredSlot,
+            _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown trigger outcome."),
+        };
+        Interlocked.Increment(ref _counts[index, slot]);
+        _decisions.Add(1, new("trigger", trigger), new("outcome", outcome), new("reason", reason));
+    }
 
     public IReadOnlyDictionary<string, TriggerCounts> Snapshot(TriggerDefinition[] triggers)
     {
@@ -50,11 +55,5 @@ internal sealed class TriggerMetrics
         }
 
         return counts;
-    }
-
-    private void Count(int index, int outcome, string trigger, string outcomeName, string reason)
-    {
-        Interlocked.Increment(ref _counts[index, outcome]);
-        _decisions.Add(1, new("trigger", trigger), new("outcome", outcomeName), new("reason", reason));
     }
 }
