@@ -25,11 +25,7 @@ public sealed partial class PersonalizationPipeline
         var session = RentReader();
         try
         {
-            Span<byte> key = stackalloc byte[StoreKeys.BufferSize];
-            var length = StoreKeys.Write(StoreKeys.Profile, userId, key);
-            var value = new ArrayBufferWriter<byte>(512);
-            var profile = session.TryRead(key[..length], value) ? ProfileSerializer.Deserialize(value.WrittenMemory) : null;
-            return ValueTask.FromResult(profile);
+            return ValueTask.FromResult(ProfileRecords.Read(session, userId, new ArrayBufferWriter<byte>(512)));
         }
         finally
         {

@@ -23,6 +23,15 @@ internal static class StoreKeys
         return 1 + Encoding.UTF8.GetBytes(id, buffer[1..]);
     }
 
+    /// <summary>The key of <paramref name="id"/> of <paramref name="kind"/>, as a new array.</summary>
+    public static byte[] Create(byte kind, string id)
+    {
+        var key = new byte[1 + Encoding.UTF8.GetByteCount(id)];
+        key[0] = kind;
+        Encoding.UTF8.GetBytes(id, key.AsSpan(1));
+        return key;
+    }
+
     /// <summary>The size a key buffer must have.</summary>
     public static int BufferSize => 1 + (MaxIdBytes * 3);
 

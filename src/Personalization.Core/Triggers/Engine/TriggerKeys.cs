@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Text;
+using Personalization.Storage;
 
 namespace Personalization.Triggers.Engine;
 
@@ -28,9 +28,9 @@ internal static class TriggerKeys
         string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{trigger}:{(instanceKey == userId ? userId : userId + "/" + instanceKey)}:{occurrence}");
 
-    public static byte[] ForInstance(string instanceId) => WithKind(Instance, instanceId);
+    public static byte[] ForInstance(string instanceId) => StoreKeys.Create(Instance, instanceId);
 
-    public static byte[] ForUser(string userId) => WithKind(User, userId);
+    public static byte[] ForUser(string userId) => StoreKeys.Create(User, userId);
 
     public static byte[] ForBucket(int shard, long dueSecond, int chunk)
     {
@@ -49,12 +49,4 @@ internal static class TriggerKeys
     public static long TicksOf(long second) => second * TimeSpan.TicksPerSecond;
 
     public static long SecondOf(long ticks) => Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rest) - (rest < 0 ? 1 : 0);
-
-    private static byte[] WithKind(byte kind, string id)
-    {
-        var key = new byte[1 + Encoding.UTF8.GetByteCount(id)];
-        key[0] = kind;
-        Encoding.UTF8.GetBytes(id, key.AsSpan(1));
-        return key;
-    }
 }

@@ -35,13 +35,7 @@ internal sealed class TriggerStore : IDisposable
 
     public void Delete(byte[] key) => _session.Delete(key);
 
-    public CustomerProfile? ReadProfile(string userId)
-    {
-        Span<byte> key = stackalloc byte[StoreKeys.BufferSize];
-        var length = StoreKeys.Write(StoreKeys.Profile, userId, key);
-        _read.ResetWrittenCount();
-        return _session.TryRead(key[..length], _read) ? ProfileSerializer.Deserialize(_read.WrittenMemory) : null;
-    }
+    public CustomerProfile? ReadProfile(string userId) => ProfileRecords.Read(_session, userId, _read);
 
     public static TimerBucketRecord ReadBucket(byte[] value) => MessagePackSerializer.Deserialize<TimerBucketRecord>(value, s_options);
 
