@@ -13,4 +13,8 @@ namespace Personalization.Triggers;
 /// <param name="Template">The template to render.</param>
 /// <param name="Reasons">The decision trail: how the instance got here (entered, restarted n times, fired).</param>
 public sealed record SendIntent(string SendKey, string Trigger, string UserId, string InstanceKey, DateTimeOffset EnteredAt,
-    DateTimeOffset Due, string Template, IReadOnlyList<string> Reasons);
+    DateTimeOffset Due, string Template, IReadOnlyList<string> Reasons)
+{
+    /// <summary>The events that started and restarted the instance, oldest first (at most the last few).</summary>
+    public IReadOnlyList<TriggeringEvent> Events { get; init; } = [];
+}
