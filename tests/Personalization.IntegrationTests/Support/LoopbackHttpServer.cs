@@ -25,13 +25,20 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
 /// <param name="Headers">Extra response headers, such as <c>Retry-After</c>.</param>
 public sealed record ScriptedResponse(int Status, string Body = "", params (string Name, string Value)[] Headers)
 {
-    /// <summary>An empty <c>200 OK</c> with a JSON body.</summary>
+    /// <summary>A <c>200 OK</c> with a small JSON body.</summary>
     public static ScriptedResponse Ok { get; } = new(200, """{"id":"accepted"}""");
+
+    /// <summary>No answer at all: the request is held open until the server stops (a hung API).</summary>
+    public static ScriptedResponse NoAnswer { get; } = new(0) { Hangs = true };
+
+    /// <summary>Whether the server never answers this request.</summary>
+    public bool Hangs { get; init; }
 }
 
 /// <summary>
 /// A real HTTP server on <c>http://127.0.0.1:&lt;free port&gt;/</c> (<see cref="HttpListener"/>) that records every
 /// request and answers with a script of responses, then with <see cref="DefaultResponse"/> once the script runs out.
+/// Requests are answered concurrently, so a hung request does not hold up the next one.
 /// </summary>
 public sealed class LoopbackHttpServer : IAsyncDisposable
 {
@@ -39,6 +46,8 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     private readonly Queue<ScriptedResponse> _script = new();
     private readonly List<RecordedRequest> _requests = [];
     private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _handlers = [];
     private readonly Task _loop;
     private TaskCompletionSource _received = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -151,9 +160,18 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         _listener.Stop();
-        _listener.Close();
         await _loop;
+        Task[] handlers;
+        lock (_lock)
+        {
+            handlers = [.. _handlers];
+        }
+
+        await Task.WhenAll(handlers);
+        _listener.Close();
+        _stopping.Dispose();
     }
 
     private async Task ServeAsync()
@@ -170,14 +188,23 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
                 return;
             }
 
-            try
+            var handler = Task.Run(() => AnswerSafelyAsync(context));
+            lock (_lock)
             {
-                await AnswerAsync(context);
+                _handlers.Add(handler);
             }
-            catch (Exception error) when (error is HttpListenerException or IOException or ObjectDisposedException)
-            {
-                // The client went away (an abandoned attempt): nothing to answer.
-            }
+        }
+    }
+
+    private async Task AnswerSafelyAsync(HttpListenerContext context)
+    {
+        try
+        {
+            await AnswerAsync(context);
+        }
+        catch (Exception error) when (error is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The client went away (an abandoned attempt) or the server is stopping: nothing to answer.
         }
     }
 
@@ -211,6 +238,10 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
         }
 
         received.SetResult();
+        if (answer.Hangs)
+        {
+            await Task.Delay(Timeout.Infinite, _stopping.Token);
+        }
 
         var response = context.Response;
         response.StatusCode = answer.Status;

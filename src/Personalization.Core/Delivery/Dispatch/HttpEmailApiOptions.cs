@@ -36,7 +36,8 @@ public sealed class HttpEmailApiOptions
     public string? IdempotencyKeyHeader { get; set; } = "Idempotency-Key";
 
     /// <summary>Fixed headers sent with every request (for example an account id or an API version). A header named
-    /// like a content header (<c>Content-Type</c>) replaces the body's.</summary>
+    /// like a content header (<c>Content-Type</c>) replaces the body's; the key and idempotency headers replace a fixed
+    /// header of the same name.</summary>
     /// <value>The default is empty.</value>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 

@@ -26,6 +26,7 @@ public sealed class HttpEmailDispatcher : IEmailDispatcher, IDisposable
     private readonly HttpClient _httpClient;
     private readonly bool _ownsHttpClient;
     private readonly Uri _endpoint;
+    private readonly string _endpointForErrors;
     private readonly string? _apiKeyHeader;
     private readonly string? _apiKeyValue;
     private readonly string? _idempotencyKeyHeader;
@@ -73,6 +74,8 @@ public sealed class HttpEmailDispatcher : IEmailDispatcher, IDisposable
         _httpClient = httpClient;
         _ownsHttpClient = ownsHttpClient;
         _endpoint = options.Endpoint!;
+        // Error messages end up in logs and dead letters: leave out a query string, which may carry a key.
+        _endpointForErrors = _endpoint.GetLeftPart(UriPartial.Path);
         if (options.ApiKey is not null)
         {
             _apiKeyHeader = options.ApiKeyHeader;
@@ -111,7 +114,7 @@ public sealed class HttpEmailDispatcher : IEmailDispatcher, IDisposable
         {
             // An OperationCanceledException the caller did not ask for is HttpClient.Timeout.
             var what = error is OperationCanceledException ? "timed out" : "failed";
-            throw new EmailDispatchException($"The request to the HTTP email API {_endpoint} {what}: {error.Message}", error);
+            throw new EmailDispatchException($"The request to the HTTP email API {_endpointForErrors} {what}: {error.Message}", error);
         }
 
         using (response)
@@ -208,7 +211,9 @@ public sealed class HttpEmailDispatcher : IEmailDispatcher, IDisposable
             body = $"(the body could not be read: {error.Message})";
         }
 
-        var text = $"The HTTP email API {_endpoint} answered {(int)status} {response.ReasonPhrase}"
+        // HTTP/2 and HTTP/3 have no reason phrase.
+        var reason = string.IsNullOrEmpty(response.ReasonPhrase) ? status.ToString() : response.ReasonPhrase;
+        var text = $"The HTTP email API {_endpointForErrors} answered {(int)status} {reason}"
             + (body.Length > 0 ? $": {body}" : ".");
         if (!IsTransient(status))
         {
