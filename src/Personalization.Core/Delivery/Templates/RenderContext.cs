@@ -1,0 +1,22 @@
+using System.Globalization;
+using Fluid;
+
+namespace Personalization.Delivery.Templates;
+
+/// <summary>The context of one part's render: the model, the profile's culture, time zone and currency.</summary>
+internal sealed class RenderContext : TemplateContext
+{
+    /// <summary>Creates a context for <paramref name="model"/>.</summary>
+    public RenderContext(EmailModelValue model, TemplateOptions options, CultureInfo culture, TimeZoneInfo timeZone,
+        string currency, Func<DateTimeOffset> now)
+        : base(model, options, allowModelMembers: true)
+    {
+        CultureInfo = culture;
+        TimeZone = timeZone;
+        Now = now;
+        Currency = currency;
+    }
+
+    /// <summary>The ISO 4217 code <c>money</c> uses when the template names none.</summary>
+    public string Currency { get; }
+}
