@@ -29,6 +29,11 @@ internal sealed class ReplayOptions
           --dump-profiles PATH   write every profile as one JSON object per line to PATH
           --cart-delay TIMESPAN  cart abandonment delay, as hh:mm:ss or d.hh:mm:ss (default 01:00:00)
           --dump-sends PATH      write every send decision (SendIntent) as one JSON object per line to PATH
+          --outbox DIR           write each email as an .eml file into DIR (default: personalization-replay-outbox
+                                 in the temp directory); the .eml files already there are deleted first
+          --smtp HOST:PORT       send the emails through this SMTP server instead (STARTTLS when it offers it)
+          --email-domain DOMAIN  send to <user_id>@DOMAIN when a user has no email trait (exports without
+                                 addresses); without it such users are skipped with reason no_address
           --store-mib N          the store's memory budget in MiB, a power of two of at least 16 (default 256)
           --no-triggers          run without the built-in triggers (to measure what they cost)
           --frequency-cap N/24h  at most N emails per user per rolling window across all triggers (default: off)
@@ -75,6 +80,14 @@ internal sealed class ReplayOptions
     public TimeOnly? QuietStart { get; private set; }
 
     public TimeOnly? QuietEnd { get; private set; }
+
+    public string Outbox { get; private set; } = Path.Combine(Path.GetTempPath(), "personalization-replay-outbox");
+
+    public string? SmtpHost { get; private set; }
+
+    public int SmtpPort { get; private set; }
+
+    public string? EmailDomain { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -135,6 +148,35 @@ internal sealed class ReplayOptions
                         return false;
                     }
 
+                    break;
+                case "--smtp":
+                    if (!TryValue(args, ref i, name, inlineValue, out var smtp, out error) || !TrySmtp(options, smtp, out error))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case "--email-domain":
+                    if (!TryValue(args, ref i, name, inlineValue, out var domain, out error))
+                    {
+                        return false;
+                    }
+
+                    if (domain.Contains('@', StringComparison.Ordinal) || domain.Any(char.IsWhiteSpace) || !domain.Contains('.', StringComparison.Ordinal))
+                    {
+                        error = $"--email-domain must be a domain such as example.com; it is '{domain}'.";
+                        return false;
+                    }
+
+                    options.EmailDomain = domain;
+                    break;
+                case "--outbox":
+                    if (!TryValue(args, ref i, name, inlineValue, out var outbox, out error))
+                    {
+                        return false;
+                    }
+
+                    options.Outbox = outbox;
                     break;
                 case "--input":
                 case "--store":
@@ -294,6 +336,22 @@ internal sealed class ReplayOptions
 
         options.FrequencyCap = count;
         options.FrequencyWindow = window.Value;
+        error = string.Empty;
+        return true;
+    }
+
+    // "localhost:2525" or "[::1]:25".
+    private static bool TrySmtp(ReplayOptions options, string text, out string error)
+    {
+        error = $"--smtp must look like HOST:PORT, for example localhost:2525; it is '{text}'.";
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            return false;
+        }
+
+        options.SmtpHost = text[..colon].Trim('[', ']');
+        options.SmtpPort = port;
         error = string.Empty;
         return true;
     }

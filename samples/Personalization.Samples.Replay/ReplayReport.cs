@@ -42,6 +42,13 @@ internal static class ReplayReport
             Row(table, "Profiles written to", result.ProfilesDumpedTo);
         }
 
+        if (result.DeliveredTo is not null)
+        {
+            var d = result.Delivery;
+            Row(table, "Emails sent / failed / skipped", $"{N(d.Sent)} / {N(d.Failed)} / {N(d.Skipped)}");
+            Row(table, "Emails delivered to", result.DeliveredTo);
+        }
+
         console.Write(table);
         if (result.Triggers.Count > 0)
         {
@@ -129,8 +136,18 @@ internal static class ReplayReport
         }
 
         writer.WriteEndObject();
-        // No delivery stage yet: fired triggers are decisions, not sent emails.
-        writer.WriteNumber("emails_sent", 0);
+        var delivery = result.Delivery;
+        writer.WriteNumber("emails_rendered", delivery.Rendered);
+        writer.WriteNumber("emails_sent", delivery.Sent);
+        writer.WriteNumber("emails_failed", delivery.Failed);
+        writer.WriteNumber("emails_skipped", delivery.Skipped);
+        writer.WriteNumber("emails_retried", delivery.Retried);
+        writer.WriteNumber("emails_duplicate", delivery.Duplicates);
+        if (result.DeliveredTo is not null)
+        {
+            writer.WriteString("emails_delivered_to", result.DeliveredTo);
+        }
+
         writer.WriteBoolean("interrupted", result.Interrupted);
         writer.WriteEndObject();
         writer.Flush();

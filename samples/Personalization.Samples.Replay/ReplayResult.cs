@@ -47,5 +47,11 @@ internal sealed class ReplayResult
 
     public string? ProfilesDumpedTo { get; init; }
 
+    /// <summary>What delivery did (all zero without triggers).</summary>
+    public Personalization.Delivery.DeliveryCounts Delivery { get; init; }
+
+    /// <summary>Where the emails went: the outbox folder or the SMTP server; null without delivery.</summary>
+    public string? DeliveredTo { get; init; }
+
     public double EventsPerSecond => ElapsedSeconds > 0 ? EventsRead / ElapsedSeconds : 0;
 }

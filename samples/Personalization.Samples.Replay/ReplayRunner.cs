@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Personalization.Collect;
+using Personalization.Delivery;
+using Personalization.Delivery.Dispatch;
 using Personalization.Ingest;
 using Personalization.Pipeline;
 using Personalization.Triggers;
@@ -36,6 +38,11 @@ internal static class ReplayRunner
             pipelineOptions.Triggers.Add(Trigger.WinBack().Build());
         }
 
+        if (!options.NoTriggers)
+        {
+            ConfigureDelivery(pipelineOptions.Delivery, options);
+        }
+
         pipelineOptions.SendPolicies.FrequencyCap = options.FrequencyCap;
         pipelineOptions.SendPolicies.FrequencyWindow = options.FrequencyWindow;
         pipelineOptions.SendPolicies.QuietHoursStart = options.QuietStart;
@@ -69,8 +76,9 @@ internal static class ReplayRunner
 
             progress.Phase(profileDump is null ? "Counting profiles" : "Counting and writing profiles");
             var profiles = await ProfileExport.CountAsync(pipeline, profileDump);
-            progress.Phase("Checkpointing the store");
+            progress.Phase(pipelineOptions.Delivery.Dispatcher is null ? "Checkpointing the store" : "Delivering the last emails and checkpointing the store");
             await pipeline.StopAsync();
+            var delivery = pipeline.DeliveryCounts;
             progress.Phase("Done");
 
             return new ReplayResult
@@ -93,8 +101,43 @@ internal static class ReplayRunner
                 RejectionSamples = tally.Samples,
                 Interrupted = interrupted,
                 ProfilesDumpedTo = options.DumpProfiles,
+                Delivery = delivery,
+                DeliveredTo = pipelineOptions.Delivery.Dispatcher is null ? null
+                    : options.SmtpHost is null ? Path.GetFullPath(options.Outbox) : $"smtp://{options.SmtpHost}:{options.SmtpPort}",
             };
         }
+    }
+
+    // The five built-in triggers' emails, to the outbox folder (fresh each run) or an SMTP server.
+    private static void ConfigureDelivery(DeliveryOptions delivery, ReplayOptions options)
+    {
+        foreach (var name in new[] { Trigger.CartAbandonmentName, Trigger.BrowseAbandonmentName, Trigger.PostPurchaseName, Trigger.WelcomeName, Trigger.WinBackName })
+        {
+            delivery.Templates.Add(EmailTemplate.FromEmbeddedResources(name, typeof(ReplayRunner).Assembly, "Templates"));
+        }
+
+        delivery.From = "Replay Shop <shop@replay.example>";
+        delivery.UnsubscribeUrl = "https://replay.example/unsubscribe?u={user_id}&t={token}";
+        delivery.UnsubscribeSigningKey = "replay-sample-signing-key";
+        delivery.FallbackEmailDomain = options.EmailDomain;
+        if (options.SmtpHost is { } host)
+        {
+            delivery.Dispatcher = new SmtpEmailDispatcher(new SmtpDispatcherOptions
+            {
+                Host = host,
+                Port = options.SmtpPort,
+                Security = MailKit.Security.SecureSocketOptions.StartTlsWhenAvailable,
+            });
+            return;
+        }
+
+        Directory.CreateDirectory(options.Outbox);
+        foreach (var file in Directory.EnumerateFiles(options.Outbox, "*.eml"))
+        {
+            File.Delete(file);
+        }
+
+        delivery.Dispatcher = new PickupDirectoryDispatcher(new PickupDirectoryOptions { Directory = options.Outbox });
     }
 
     // One batch is in the pipeline while the next one is read or generated. The next batch starts only after the

@@ -30,4 +30,24 @@ public static class PersonalizationDiagnostics
     /// <c>restarted</c>, <c>cancelled</c>, <c>suppressed</c>, <c>deferred</c>, <c>fired</c>) and <c>reason</c>
     /// (see <see cref="Triggers.TriggerReasons"/>).</summary>
     public const string TriggerDecisions = "personalization.trigger.decisions";
+
+    /// <summary>Counter: emails rendered, tagged with <c>trigger</c> and <c>dispatcher</c>.</summary>
+    public const string EmailsRendered = "personalization.emails.rendered";
+
+    /// <summary>Counter: emails the platform accepted, tagged with <c>trigger</c> and <c>dispatcher</c>.</summary>
+    public const string EmailsSent = "personalization.emails.sent";
+
+    /// <summary>Counter: sends that failed for good (dead-lettered), tagged with <c>trigger</c>, <c>dispatcher</c> and
+    /// <c>reason</c> (see <see cref="Delivery.DeliveryReasons"/>).</summary>
+    public const string EmailsFailed = "personalization.emails.failed";
+
+    /// <summary>Counter: attempts that failed and were retried, tagged with <c>trigger</c> and <c>dispatcher</c>.</summary>
+    public const string EmailsRetried = "personalization.emails.retried";
+
+    /// <summary>Counter: sends skipped, tagged with <c>trigger</c> and <c>reason</c> (<c>no_address</c>, <c>unsubscribed</c>, ...).</summary>
+    public const string EmailsSkipped = "personalization.emails.skipped";
+
+    /// <summary>Histogram (ms): from the trigger's decision to the platform accepting the email, tagged with
+    /// <c>trigger</c> and <c>dispatcher</c>.</summary>
+    public const string DeliveryLatency = "personalization.email.delivery.latency";
 }

@@ -23,4 +23,8 @@ public static class EcommerceEvents
 
     /// <summary>A user completed an order: empties the cart, counts the order and adds its revenue to the total spent.</summary>
     public const string OrderCompleted = "Order Completed";
+
+    /// <summary>A user unsubscribed (from an email's link, or any other channel): sets the <c>unsubscribed</c> trait,
+    /// which suppresses every later send.</summary>
+    public const string Unsubscribed = "Unsubscribed";
 }

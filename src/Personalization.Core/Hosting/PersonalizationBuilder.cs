@@ -5,7 +5,7 @@ using Personalization.Triggers;
 namespace Personalization.Hosting;
 
 /// <summary>Configures the personalization engine in a host; every method returns the same builder.</summary>
-public sealed class PersonalizationBuilder
+public sealed partial class PersonalizationBuilder
 {
     internal PersonalizationBuilder(IServiceCollection services) => Services = services;
 

@@ -57,4 +57,8 @@ public sealed class PersonalizationOptions
     /// <summary>A custom evaluator the trigger stage calls after the built-in trigger engine.</summary>
     /// <value>The default is <see langword="null"/>: the trigger stage keeps the clock and evaluates nothing.</value>
     public ITriggerEvaluator? TriggerEvaluator { get; set; }
+
+    /// <summary>Rendering and delivery of the triggers' emails: templates, sender, unsubscribe link, dispatcher, retries.</summary>
+    /// <value>The default has no dispatcher: delivery is off and decisions go only to <see cref="SendSink"/>.</value>
+    public Delivery.DeliveryOptions Delivery { get; set; } = new();
 }

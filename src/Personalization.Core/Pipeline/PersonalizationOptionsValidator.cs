@@ -45,6 +45,7 @@ public sealed class PersonalizationOptionsValidator : IValidateOptions<Personali
         }
 
         ValidatePolicies(errors, options.SendPolicies);
+        Delivery.DeliveryOptionsValidator.Validate(errors, options.Delivery, options.Triggers);
         if (options.Store is null)
         {
             errors.Add("Store must be set.");

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Personalization.Dedupe;
+using Personalization.Delivery;
+using Personalization.Delivery.Templates;
 using Personalization.Diagnostics;
 using Personalization.Ingest;
 using Personalization.Profiles;
@@ -32,6 +34,9 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
     private FasterKeyValueStore? _store;
     private DedupeIndex? _dedupe;
     private TriggerEngine? _engine;
+    private TemplateSet? _templates;
+    private DeliveryStage? _delivery;
+    private Task? _deliveryTask;
     private IKeyValueSession? _dedupeSession;
     private ShardWorker[] _shards = [];
     private Task[] _stageTasks = [];
@@ -121,6 +126,12 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
                 throw new InvalidOperationException("The pipeline was already started; create a new pipeline to start again.");
             }
 
+            // Templates compile before anything opens: a bad template fails the start with its name, line and column.
+            if (_options.Delivery.Dispatcher is not null)
+            {
+                _templates = TemplateSet.Compile(_options.Delivery.Templates, _options.Delivery.TemplateLimits);
+            }
+
             try
             {
                 OpenStorage();
@@ -150,10 +161,19 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         _store = FasterKeyValueStore.Open(Path.Combine(directory, "store"), Path.Combine(directory, "checkpoints"), _options.Store);
         _dedupeSession = _store.OpenSession();
         _dedupe = new DedupeIndex(_dedupeSession, _options.DedupeWindow);
+        var sink = _options.SendSink;
+        if (_templates is not null)
+        {
+            _delivery = new DeliveryStage(_options.Delivery, _templates, _timeProvider, _options.Clock == ClockMode.EventTime,
+                _metrics.Meter, _logger);
+            _delivery.Open(directory, _store);
+            sink = sink is null ? _delivery : new CompositeSendIntentSink(_delivery, sink);
+        }
+
         var evaluator = _options.TriggerEvaluator;
         if (_options.Triggers.Count > 0)
         {
-            _engine = new TriggerEngine([.. _options.Triggers], _options.SendSink, _options.Clock, _options.SendPolicies,
+            _engine = new TriggerEngine([.. _options.Triggers], sink, _options.Clock, _options.SendPolicies,
                 new TriggerMetrics(_metrics.Meter, _options.Triggers.Count), _logger);
             _engine.Attach(_store, _options.ShardCount);
             evaluator = evaluator is null ? _engine : new CompositeTriggerEvaluator(_engine, evaluator);
@@ -178,6 +198,11 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         }
 
         _stageTasks = tasks;
+        if (_delivery is { } delivery)
+        {
+            _deliveryTask = Task.Run(() => RunStageAsync("deliver", delivery.RunAsync));
+        }
+
         if (_options.Clock == ClockMode.ProcessingTime)
         {
             _ticker = _timeProvider.CreateTimer(static state => ((PersonalizationPipeline)state!).Tick(), this,
@@ -280,14 +305,24 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         using var activity = PipelineActivities.Source.StartActivity("personalization.stop");
         try
         {
+            var delivered = false;
             try
             {
                 await Task.WhenAll(_stageTasks).ConfigureAwait(false);
             }
             finally
             {
+                // Every decision the stages made is delivered (or dead-lettered) before the checkpoint, so the
+                // checkpoint's ledger holds every send and the outbox can be emptied after it.
+                delivered = await DrainDeliveryAsync().ConfigureAwait(false);
+
                 // Even after a stage failed, what the other stages applied is worth keeping.
                 await _store!.CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (delivered)
+            {
+                await _delivery!.TruncateAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally
@@ -313,6 +348,12 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
 
         _shards = [];
         _engine?.Detach();
+        if (_delivery is not null)
+        {
+            await _delivery.DisposeAsync().ConfigureAwait(false);
+            _delivery = null;
+        }
+
         _dedupeSession?.Dispose();
         _dedupeSession = null;
         _dedupe = null;
@@ -335,6 +376,11 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         }
 
         _engine?.Detach();
+        if (_delivery is not null)
+        {
+            await _delivery.DisposeAsync().ConfigureAwait(false);
+        }
+
         _dedupeSession?.Dispose();
         while (_readerSessions.TryTake(out var session))
         {
@@ -365,6 +411,15 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
 
         _state = 3;
         _metrics.Dispose();
+        switch (_options.Delivery.Dispatcher)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
     }
 
     /// <summary>Events waiting in front of the dedupe stage (what <see cref="PipelineFullMode"/> applies to).</summary>

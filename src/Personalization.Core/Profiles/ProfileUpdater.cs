@@ -74,6 +74,10 @@ internal static class ProfileUpdater
                 profile.LastOrderAt = profile.LastOrderAt is { } last && last > @event.Timestamp ? last : @event.Timestamp;
                 profile.Cart.Clear();
                 break;
+            case EcommerceEvents.Unsubscribed:
+                profile.Traits["unsubscribed"] = true;
+                profile.Traits["unsubscribed_at"] = @event.Timestamp.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                break;
         }
     }
 

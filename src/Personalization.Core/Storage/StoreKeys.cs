@@ -13,6 +13,9 @@ internal static class StoreKeys
     /// <summary>A dedupe entry, by messageId.</summary>
     public const byte Dedupe = (byte)'d';
 
+    /// <summary>A send ledger entry, by send key.</summary>
+    public const byte SendLedger = (byte)'l';
+
     /// <summary>The longest id a key holds; longer ids are rejected at ingest before they reach the store.</summary>
     public const int MaxIdBytes = 1024;
 

@@ -17,4 +17,8 @@ public sealed record SendIntent(string SendKey, string Trigger, string UserId, s
 {
     /// <summary>The events that started and restarted the instance, oldest first (at most the last few).</summary>
     public IReadOnlyList<TriggeringEvent> Events { get; init; } = [];
+
+    /// <summary>The user's profile when the trigger decided (a snapshot), if the user has one. Delivery renders an
+    /// event-time replay from it, so the email shows what the user had when it would have been sent.</summary>
+    public Profiles.CustomerProfile? Profile { get; init; }
 }

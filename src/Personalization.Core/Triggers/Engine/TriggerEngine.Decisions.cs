@@ -52,7 +52,11 @@ internal sealed partial class TriggerEngine
             EnteredAt: new DateTimeOffset(instance.EnteredAtTicks, TimeSpan.Zero),
             Due: due,
             Template: trigger.Template,
-            Reasons: Trail(instance)));
+            Reasons: Trail(instance))
+        {
+            Events = Events(instance),
+            Profile = profile,
+        });
     }
 
     private string? PolicyStops(TriggerDefinition trigger, TriggerInstanceRecord instance, CustomerProfile? profile, TriggerUserRecord user, DateTimeOffset due)
@@ -87,6 +91,19 @@ internal sealed partial class TriggerEngine
         shard.Store.Write(TriggerKeys.ForInstance(instanceId), instance);
         AddTimer(shardIndex, shard, instanceId, instance.UserId, instance.DueAtTicks);
         Decided(shard, index, instance.UserId, user, due, instance.InstanceKey, TriggerOutcomes.Deferred, TriggerReasons.QuietHours);
+    }
+
+    private static TriggeringEvent[] Events(TriggerInstanceRecord instance)
+    {
+        var events = new TriggeringEvent[instance.EventNames.Count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var id = instance.EventIds[i];
+            events[i] = new TriggeringEvent(instance.EventNames[i], new DateTimeOffset(instance.EventTicks[i], TimeSpan.Zero),
+                id.Length == 0 ? null : id);
+        }
+
+        return events;
     }
 
     private static string[] Trail(TriggerInstanceRecord instance)

@@ -120,6 +120,7 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
                 instance.DueAtTicks = (at + trigger.Delay).UtcTicks;
                 instance.OriginalDueTicks = 0;
                 instance.Restarts++;
+                instance.AddEvent(EventName(@event), @event.Timestamp.UtcTicks, @event.MessageId);
                 shard.Store.Write(key, instance);
                 AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
                 // Restarts are counted but not traced: they are the most frequent decision by far (every view of a
@@ -150,6 +151,7 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
             EnteredAtTicks = at.UtcTicks,
             DueAtTicks = (at + trigger.Delay).UtcTicks,
         };
+        instance.AddEvent(EventName(@event), @event.Timestamp.UtcTicks, @event.MessageId);
         shard.Store.Write(key, instance);
         AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
         Decided(shard, index, userId, user, at, instanceKey, TriggerOutcomes.Entered, TriggerReasons.Entered);
@@ -167,6 +169,10 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
         user.Trace.Append(at.UtcTicks, trigger, instanceKey, outcome, reason, MaxTrace);
         shard.Store.Write(userKey, user);
     }
+
+    // A track event by its name, any other by its type (identify, page, ...).
+    private static string EventName(Events.SegmentEvent @event) =>
+        @event.Event ?? @event.Type.ToString().ToLowerInvariant();
 
     /// <summary>How many decisions a user's trace keeps.</summary>
     internal const int MaxTrace = 32;

@@ -12,7 +12,7 @@ internal sealed class TriggerInstanceFormatter : IMessagePackFormatter<TriggerIn
 {
     public void Serialize(ref MessagePackWriter writer, TriggerInstanceRecord value, MessagePackSerializerOptions options)
     {
-        writer.WriteArrayHeader(8);
+        writer.WriteArrayHeader(11);
         writer.Write(value.Trigger);
         writer.Write(value.InstanceKey);
         writer.Write(value.UserId);
@@ -21,6 +21,14 @@ internal sealed class TriggerInstanceFormatter : IMessagePackFormatter<TriggerIn
         writer.Write(value.DueAtTicks);
         writer.Write(value.Restarts);
         writer.Write(value.OriginalDueTicks);
+        RecordFields.WriteStrings(ref writer, value.EventNames);
+        writer.WriteArrayHeader(value.EventTicks.Count);
+        foreach (var ticks in value.EventTicks)
+        {
+            writer.Write(ticks);
+        }
+
+        RecordFields.WriteStrings(ref writer, value.EventIds);
     }
 
     public TriggerInstanceRecord Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
@@ -37,7 +45,20 @@ internal sealed class TriggerInstanceFormatter : IMessagePackFormatter<TriggerIn
             Restarts = reader.ReadInt32(),
             OriginalDueTicks = count > 7 ? reader.ReadInt64() : 0,
         };
-        RecordFields.SkipRest(ref reader, count, 8);
+        if (count > 10)
+        {
+            record.EventNames = RecordFields.ReadStrings(ref reader);
+            var ticks = reader.ReadArrayHeader();
+            record.EventTicks = new List<long>(ticks);
+            for (var i = 0; i < ticks; i++)
+            {
+                record.EventTicks.Add(reader.ReadInt64());
+            }
+
+            record.EventIds = RecordFields.ReadStrings(ref reader);
+        }
+
+        RecordFields.SkipRest(ref reader, count, 11);
         return record;
     }
 }

@@ -29,6 +29,33 @@ internal sealed class TriggerInstanceRecord
 
     /// <summary>The due time before any quiet-hours deferral (UTC ticks), for the send-by deadline; 0 when not deferred.</summary>
     public long OriginalDueTicks { get; set; }
+
+    /// <summary>The names of the events that started and restarted the instance, the last <see cref="MaxEvents"/>.</summary>
+    public List<string> EventNames { get; set; } = [];
+
+    /// <summary>Their timestamps (UTC ticks), in the same order.</summary>
+    public List<long> EventTicks { get; set; } = [];
+
+    /// <summary>Their message ids ("" when an event had none), in the same order.</summary>
+    public List<string> EventIds { get; set; } = [];
+
+    /// <summary>How many triggering events an instance keeps for its email.</summary>
+    public const int MaxEvents = 5;
+
+    /// <summary>Remembers one triggering event, forgetting the oldest beyond <see cref="MaxEvents"/>.</summary>
+    public void AddEvent(string name, long ticks, string? messageId)
+    {
+        if (EventNames.Count >= MaxEvents)
+        {
+            EventNames.RemoveAt(0);
+            EventTicks.RemoveAt(0);
+            EventIds.RemoveAt(0);
+        }
+
+        EventNames.Add(name);
+        EventTicks.Add(ticks);
+        EventIds.Add(messageId ?? string.Empty);
+    }
 }
 
 /// <summary>The instances due within one second on one shard, stored under <see cref="TriggerKeys.Bucket"/>.</summary>
