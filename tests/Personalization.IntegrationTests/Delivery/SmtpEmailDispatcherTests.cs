@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using MailKit.Security;
+using Microsoft.Extensions.Time.Testing;
 using Personalization.Delivery;
 using Personalization.Delivery.Dispatch;
 using Personalization.IntegrationTests.Support;
@@ -174,6 +175,102 @@ public sealed class SmtpEmailDispatcherTests
     }
 
     [Test]
+    public async Task With_credentials_the_dispatcher_authenticates_and_the_email_arrives()
+    {
+        await using var server = await LoopbackSmtpServer.StartAsync(credentials: ("shop", "secret"));
+        await using var dispatcher = Dispatcher(server, userName: "shop", password: "secret");
+
+        await dispatcher.DispatchAsync(Email(1), CancellationToken.None);
+        await dispatcher.DispatchAsync(Email(2), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(server.Received, Has.Count.EqualTo(2));
+            Assert.That(server.Sessions, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Refused_credentials_are_a_permanent_failure()
+    {
+        await using var server = await LoopbackSmtpServer.StartAsync(credentials: ("shop", "secret"));
+        await using var dispatcher = Dispatcher(server, userName: "shop", password: "wrong");
+
+        var error = Assert.ThrowsAsync<EmailDispatchException>(() => dispatcher.DispatchAsync(Email(1), CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Permanent, Is.True);
+            Assert.That(error.Message, Does.Contain($"127.0.0.1:{server.Port}").And.Contain("'shop'"));
+            Assert.That(error.InnerException, Is.InstanceOf<AuthenticationException>());
+            Assert.That(server.Received, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task A_server_that_requires_authentication_when_none_is_configured_is_a_permanent_failure()
+    {
+        await using var server = await LoopbackSmtpServer.StartAsync(credentials: ("shop", "secret"));
+        await using var dispatcher = Dispatcher(server);
+
+        var error = Assert.ThrowsAsync<EmailDispatchException>(() => dispatcher.DispatchAsync(Email(1), CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Permanent, Is.True);
+            Assert.That(error.Message, Does.Contain($"127.0.0.1:{server.Port}"));
+            Assert.That(server.Received, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task A_server_that_accepts_but_never_greets_is_a_transient_failure_after_the_connect_timeout()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var clock = new FakeTimeProvider();
+        await using var dispatcher = new SmtpEmailDispatcher(new SmtpDispatcherOptions
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Security = SecureSocketOptions.None,
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+        }, clock);
+
+        var send = dispatcher.DispatchAsync(Email(1), CancellationToken.None);
+        using var accepted = await silent.AcceptTcpClientAsync();
+        clock.Advance(TimeSpan.FromSeconds(30));
+
+        var error = Assert.ThrowsAsync<EmailDispatchException>(() => send);
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Permanent, Is.False);
+            Assert.That(error.Message, Does.Contain($"127.0.0.1:{port}").And.Contain("connect timeout"));
+        });
+    }
+
+    [Test]
+    public async Task Cancelling_a_send_throws_OperationCanceledException_not_a_dispatch_failure()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        await using var dispatcher = new SmtpEmailDispatcher(new SmtpDispatcherOptions
+        {
+            Host = "127.0.0.1",
+            Port = ((IPEndPoint)silent.LocalEndpoint).Port,
+            Security = SecureSocketOptions.None,
+        });
+        using var cancel = new CancellationTokenSource();
+
+        var send = dispatcher.DispatchAsync(Email(1), cancel.Token);
+        using var accepted = await silent.AcceptTcpClientAsync();
+        await cancel.CancelAsync();
+
+        Assert.That(async () => await send, Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
     public void Options_with_bad_settings_fail_with_every_bad_setting_named()
     {
         var options = new SmtpDispatcherOptions
@@ -205,12 +302,14 @@ public sealed class SmtpEmailDispatcherTests
         });
     }
 
-    private static SmtpEmailDispatcher Dispatcher(LoopbackSmtpServer server, int maxConnections = 4) => new(new SmtpDispatcherOptions
+    private static SmtpEmailDispatcher Dispatcher(LoopbackSmtpServer server, int maxConnections = 4, string? userName = null, string? password = null) => new(new SmtpDispatcherOptions
     {
         Host = server.Host,
         Port = server.Port,
         Security = SecureSocketOptions.None,
         MaxConnections = maxConnections,
+        UserName = userName,
+        Password = password,
         ConnectTimeout = TimeSpan.FromSeconds(10),
         CommandTimeout = TimeSpan.FromSeconds(10),
     });

@@ -7,6 +7,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MimeKit;
 using SmtpServer;
+using SmtpServer.Authentication;
 using SmtpServer.ComponentModel;
 using SmtpServer.IO;
 using SmtpServer.Net;
@@ -41,16 +42,27 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
     private int _sessions;
     private int _disposed;
 
-    private LoopbackSmtpServer(int refuseFirstAttemptsPerMessage, bool refuseAllPermanently, int port, NoDelayListenerFactory listeners)
+    private LoopbackSmtpServer(int refuseFirstAttemptsPerMessage, bool refuseAllPermanently, int port,
+        (string UserName, string Password)? credentials, NoDelayListenerFactory listeners)
     {
         _store = new RecordingMessageStore(refuseFirstAttemptsPerMessage, refuseAllPermanently);
         var options = new SmtpServerOptionsBuilder()
             .ServerName("localhost")
-            .Endpoint(builder => builder.Endpoint(new IPEndPoint(IPAddress.Loopback, port)).IsSecure(false))
+            .Endpoint(builder => builder
+                .Endpoint(new IPEndPoint(IPAddress.Loopback, port))
+                .IsSecure(false)
+                .AuthenticationRequired(credentials is not null)
+                .AllowUnsecureAuthentication(credentials is not null))
             .Build();
         var services = new ServiceProvider();
         services.Add(_store);
         services.Add(listeners);
+        if (credentials is { } expected)
+        {
+            services.Add(new DelegatingUserAuthenticator((_, user, password) =>
+                string.Equals(user, expected.UserName, StringComparison.Ordinal) && string.Equals(password, expected.Password, StringComparison.Ordinal)));
+        }
+
         _server = new SmtpServer.SmtpServer(options, services);
         _server.SessionCreated += (_, _) => Interlocked.Increment(ref _sessions);
     }
@@ -76,13 +88,16 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
     /// <param name="refuseAllPermanently">Whether every email is refused with <c>554</c>.</param>
     /// <param name="port">The port to listen on; 0 lets the operating system choose a free one. Pass the
     /// <see cref="Port"/> of a disposed server to simulate a restart.</param>
-    public static async Task<LoopbackSmtpServer> StartAsync(int refuseFirstAttemptsPerMessage = 0, bool refuseAllPermanently = false, int port = 0)
+    /// <param name="credentials">When set, the server offers <c>AUTH</c> (over plain text: it is loopback), accepts
+    /// only these credentials and refuses <c>MAIL</c> from unauthenticated sessions with <c>530</c>.</param>
+    public static async Task<LoopbackSmtpServer> StartAsync(int refuseFirstAttemptsPerMessage = 0, bool refuseAllPermanently = false,
+        int port = 0, (string UserName, string Password)? credentials = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(refuseFirstAttemptsPerMessage);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         var listeners = new NoDelayListenerFactory();
         var listening = listeners.Listening;
-        var server = new LoopbackSmtpServer(refuseFirstAttemptsPerMessage, refuseAllPermanently, port, listeners);
+        var server = new LoopbackSmtpServer(refuseFirstAttemptsPerMessage, refuseAllPermanently, port, credentials, listeners);
         server._running = server._server.StartAsync(server._stop.Token);
 
         // A failed start (the listener cannot bind) faults the run task instead of raising EndpointStarted.
@@ -161,11 +176,9 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
     /// <summary>A connection without TLS (the test server offers no STARTTLS).</summary>
     private sealed class PlainDuplexPipe(TcpClient client) : ISecurableDuplexPipe
     {
-        private readonly NetworkStream _stream = client.GetStream();
+        public PipeReader Input { get; } = PipeReader.Create(client.GetStream(), new StreamPipeReaderOptions(leaveOpen: true));
 
-        public PipeReader Input => field ??= PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
-
-        public PipeWriter Output => field ??= PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
+        public PipeWriter Output { get; } = PipeWriter.Create(client.GetStream(), new StreamPipeWriterOptions(leaveOpen: true));
 
         public bool IsSecure => false;
 

@@ -26,8 +26,8 @@ public sealed partial class SmtpEmailDispatcher
         ServiceNotAuthenticatedException notAuthenticated => new EmailDispatchException(
             $"SMTP server {_endpoint} requires authentication and no UserName is configured: {notAuthenticated.Message}",
             permanent: true, innerException: notAuthenticated),
-        NotSupportedException unsupported when _userName is not null => new EmailDispatchException(
-            $"SMTP server {_endpoint} cannot authenticate user '{_userName}': {unsupported.Message}",
+        NotSupportedException unsupported => new EmailDispatchException(
+            $"SMTP server {_endpoint} lacks a feature the email needs: {unsupported.Message}",
             permanent: true, innerException: unsupported),
         SslHandshakeException tls => new EmailDispatchException(
             $"The TLS handshake with SMTP server {_endpoint} failed: {tls.Message}", permanent: false, innerException: tls),

@@ -169,6 +169,13 @@ public sealed partial class SmtpEmailDispatcher : IEmailDispatcher, IAsyncDispos
             await client.ConnectAsync(_host, _port, _security, linked.Token).ConfigureAwait(false);
             if (_userName is not null)
             {
+                if (!client.Capabilities.HasFlag(SmtpCapabilities.Authentication))
+                {
+                    throw new EmailDispatchException(
+                        $"SMTP server {_endpoint} does not offer authentication (AUTH), but UserName '{_userName}' is configured.",
+                        permanent: true);
+                }
+
                 await client.AuthenticateAsync(_userName, _password ?? string.Empty, linked.Token).ConfigureAwait(false);
             }
 
