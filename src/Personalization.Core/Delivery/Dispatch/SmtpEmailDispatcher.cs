@@ -120,8 +120,10 @@ public sealed partial class SmtpEmailDispatcher : IEmailDispatcher, IAsyncDispos
             }
             catch (Exception error) when (pooled && IsConnectionLost(error) && !cancellationToken.IsCancellationRequested)
             {
-                // The server closed this connection while it sat in the pool (idle timeout, restart): the email was
-                // not taken, so it goes out once more on a fresh connection instead of failing the attempt.
+                // Almost always the server closed this connection while it sat in the pool (idle timeout, restart),
+                // before it took the email: send once more on a fresh connection instead of failing the attempt. If
+                // the connection broke after the server took the email, it is sent twice, with the same Message-ID,
+                // as any retry of an SMTP send can do.
                 client?.Dispose();
                 client = null;
                 client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
