@@ -23,7 +23,7 @@ internal sealed class EmailModelValue(EmailModel model) : ModelObjectValue
         "events" => _events ??= Events(),
         "email" => _email ??= new EmailAddressValue(model.To, model.UnsubscribeUrl),
         "unsubscribe_url" => new StringValue(model.UnsubscribeUrl),
-        "now" => new DateTimeValue(model.Now),
+        "now" => Date(model.Now, context),
         _ => NilValue.Instance,
     };
 

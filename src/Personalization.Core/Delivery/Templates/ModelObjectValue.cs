@@ -52,8 +52,11 @@ internal abstract class ModelObjectValue : FluidValue
     /// <summary>A string, or nil for <see langword="null"/>.</summary>
     protected static FluidValue Text(string? value) => value is null ? NilValue.Instance : new StringValue(value);
 
-    /// <summary>A date, or nil for <see langword="null"/>.</summary>
-    protected static FluidValue Date(DateTimeOffset? value) => value is { } date ? new DateTimeValue(date) : NilValue.Instance;
+    /// <summary>A date in the profile's time zone, or nil for <see langword="null"/>.</summary>
+    /// <remarks>Fluid's <c>date</c> filter keeps a date's offset, so dates are handed over already converted: then
+    /// <c>{{ now | date: "%H:%M" }}</c> is the recipient's wall-clock time, as <c>format_date</c> is.</remarks>
+    internal static FluidValue Date(DateTimeOffset? value, TemplateContext context) =>
+        value is { } date ? new DateTimeValue(TimeZoneInfo.ConvertTime(date, context.TimeZone)) : NilValue.Instance;
 
     /// <summary>A number.</summary>
     protected static FluidValue Number(decimal value) => NumberValue.Create(value);

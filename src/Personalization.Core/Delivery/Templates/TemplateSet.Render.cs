@@ -110,6 +110,6 @@ internal sealed partial class TemplateSet
 
         public string Currency => currency;
 
-        public Func<DateTimeOffset> Now { get; } = () => root.Model.Now;
+        public Func<DateTimeOffset> Now { get; } = () => TimeZoneInfo.ConvertTime(root.Model.Now, timeZone);
     }
 }

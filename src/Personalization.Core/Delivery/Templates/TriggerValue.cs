@@ -12,8 +12,8 @@ internal sealed class TriggerValue(SendIntent intent) : ModelObjectValue
     {
         "name" => new StringValue(intent.Trigger),
         "send_key" => new StringValue(intent.SendKey),
-        "started" => Date(intent.EnteredAt),
-        "due" => Date(intent.Due),
+        "started" => Date(intent.EnteredAt, context),
+        "due" => Date(intent.Due, context),
         "reasons" => Strings(intent.Reasons),
         _ => NilValue.Instance,
     };

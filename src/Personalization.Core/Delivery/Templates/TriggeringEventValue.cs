@@ -11,7 +11,7 @@ internal sealed class TriggeringEventValue(TriggeringEvent @event) : ModelObject
     protected override FluidValue GetMember(string name, TemplateContext context) => name switch
     {
         "name" => new StringValue(@event.Name),
-        "timestamp" => Date(@event.Timestamp),
+        "timestamp" => Date(@event.Timestamp, context),
         "message_id" => Text(@event.MessageId),
         _ => NilValue.Instance,
     };

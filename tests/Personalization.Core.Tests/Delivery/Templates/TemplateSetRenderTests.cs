@@ -70,11 +70,22 @@ public class TemplateSetRenderTests
     }
 
     [Test]
-    public async Task Format_date_follows_the_profile_time_zone_and_culture()
+    public async Task Money_writes_unknown_symbols_as_the_code_and_follows_the_currency_decimals()
+    {
+        var set = Compile(new EmailTemplate("cart", "Hi", "{{ unsubscribe_url }}",
+            "{{ 1234.5 | money: 'CHF' }}|{{ 1234.5 | money: 'JPY' }}|{{ 5 | money: 'not-a-code' }}"));
+
+        var email = await RenderAsync(set, Profile(new(StringComparer.Ordinal) { ["locale"] = "en-US" }));
+
+        Assert.That(email.Text, Is.EqualTo("CHF 1,234.50|¥1,235|$5.00"));
+    }
+
+    [Test]
+    public async Task Dates_follow_the_profile_time_zone_and_culture()
     {
         // Now is 2026-03-14 23:30 UTC: already the 15th in Berlin, still the 14th in New York.
         var set = Compile(new EmailTemplate("cart", "Hi", "{{ unsubscribe_url }}",
-            "{{ now | format_date: 'yyyy-MM-dd HH:mm' }}|{{ now | format_date: 'long' }}"));
+            "{{ now | format_date: 'yyyy-MM-dd HH:mm' }}|{{ now | format_date: 'long' }}|{{ now | date: '%d %H:%M' }}|{{ 'now' | date: '%H:%M' }}"));
         var berlin = Profile(new(StringComparer.Ordinal) { ["timezone"] = "Europe/Berlin", ["locale"] = "de-DE" });
         var newYork = Profile(new(StringComparer.Ordinal) { ["timezone"] = "America/New_York", ["locale"] = "en-US" });
         var unknown = Profile(new(StringComparer.Ordinal) { ["timezone"] = "Mars/Olympus", ["locale"] = "xx-nope" });
@@ -85,9 +96,9 @@ public class TemplateSetRenderTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(de.Text, Is.EqualTo("2026-03-15 00:30|Sonntag, 15. März 2026"));
-            Assert.That(us.Text, Is.EqualTo("2026-03-14 19:30|Saturday, March 14, 2026"));
-            Assert.That(fallback.Text, Is.EqualTo("2026-03-14 23:30|Saturday, March 14, 2026"));
+            Assert.That(de.Text, Is.EqualTo("2026-03-15 00:30|Sonntag, 15. März 2026|15 00:30|00:30"));
+            Assert.That(us.Text, Is.EqualTo("2026-03-14 19:30|Saturday, March 14, 2026|14 19:30|19:30"));
+            Assert.That(fallback.Text, Is.EqualTo("2026-03-14 23:30|Saturday, March 14, 2026|14 23:30|23:30"));
         });
     }
 
