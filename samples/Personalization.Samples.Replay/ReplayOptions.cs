@@ -36,6 +36,7 @@ internal sealed class ReplayOptions
                                  addresses); without it such users are skipped with reason no_address
           --store-mib N          the store's memory budget in MiB, a power of two of at least 16 (default 256)
           --no-triggers          run without the built-in triggers (to measure what they cost)
+          --no-delivery          run the triggers but send no emails (to measure what delivery costs)
           --frequency-cap N/24h  at most N emails per user per rolling window across all triggers (default: off)
           --quiet-hours 22-08    defer sends in these local hours (trait timezone, else UTC) to their end (default: off)
           --help                 show this help
@@ -70,6 +71,8 @@ internal sealed class ReplayOptions
     public TimeSpan CartDelay { get; private set; } = TimeSpan.FromHours(1);
 
     public bool NoTriggers { get; private set; }
+
+    public bool NoDelivery { get; private set; }
 
     public long StoreMib { get; private set; } = 256;
 
@@ -120,6 +123,9 @@ internal sealed class ReplayOptions
                     break;
                 case "--no-triggers":
                     options.NoTriggers = true;
+                    break;
+                case "--no-delivery":
+                    options.NoDelivery = true;
                     break;
                 case "--cart-delay":
                     if (!TryValue(args, ref i, name, inlineValue, out var delay, out error))

@@ -148,6 +148,13 @@ internal static class ReplayReport
             writer.WriteString("emails_delivered_to", result.DeliveredTo);
         }
 
+        writer.WriteStartObject("gc");
+        writer.WriteNumber("gen0", GC.CollectionCount(0));
+        writer.WriteNumber("gen1", GC.CollectionCount(1));
+        writer.WriteNumber("gen2", GC.CollectionCount(2));
+        writer.WriteNumber("allocated_mib", GC.GetTotalAllocatedBytes() / (1024 * 1024));
+        writer.WriteNumber("pause_seconds", Math.Round(GC.GetTotalPauseDuration().TotalSeconds, 3));
+        writer.WriteEndObject();
         writer.WriteBoolean("interrupted", result.Interrupted);
         writer.WriteEndObject();
         writer.Flush();

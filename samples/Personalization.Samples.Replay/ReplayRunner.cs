@@ -38,7 +38,7 @@ internal static class ReplayRunner
             pipelineOptions.Triggers.Add(Trigger.WinBack().Build());
         }
 
-        if (!options.NoTriggers)
+        if (!options.NoTriggers && !options.NoDelivery)
         {
             ConfigureDelivery(pipelineOptions.Delivery, options);
         }

@@ -33,7 +33,7 @@ internal sealed class OutboxLog : IDisposable
                 PageSizeBits = 20,
                 MemorySizeBits = 22,
                 SegmentSizeBits = 26,
-                AutoRefreshSafeTailAddress = true,
+                FastCommitMode = true,
             });
             return new OutboxLog(device, log);
         }
