@@ -73,7 +73,8 @@ public class RenderingBenchmarks
     private string Render(IFluidTemplate template, Dictionary<string, object?> model, System.Globalization.CultureInfo culture,
         TextEncoder encoder)
     {
-        var context = new RenderContext(new EmailModelValue(_model), _options, culture, TimeZoneInfo.Utc, "EUR", () => _model.Now);
+        var context = new RenderContext(new EmailModelValue(_model), _options, culture, TimeZoneInfo.Utc,
+            CurrencyFormats.Get(culture, "EUR"), () => _model.Now);
         foreach (var (name, value) in model)
         {
             context.SetValue(name, value);

@@ -44,7 +44,8 @@ internal static class CurrencyFormats
     public static string Format(decimal amount, string code, CultureInfo culture) =>
         amount.ToString("C", Get(culture, code));
 
-    private static NumberFormatInfo Get(CultureInfo culture, string code)
+    /// <summary>The read-only number format for <paramref name="code"/> (a normalized code) in <paramref name="culture"/>.</summary>
+    public static NumberFormatInfo Get(CultureInfo culture, string code)
     {
         var key = (culture.Name, code);
         if (s_formats.TryGetValue(key, out var format))

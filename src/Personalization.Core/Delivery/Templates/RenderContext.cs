@@ -8,7 +8,7 @@ internal sealed class RenderContext : TemplateContext
 {
     /// <summary>Creates a context for <paramref name="model"/>.</summary>
     public RenderContext(EmailModelValue model, TemplateOptions options, CultureInfo culture, TimeZoneInfo timeZone,
-        string currency, Func<DateTimeOffset> now)
+        NumberFormatInfo currency, Func<DateTimeOffset> now)
         : base(model, options, allowModelMembers: true)
     {
         CultureInfo = culture;
@@ -17,6 +17,7 @@ internal sealed class RenderContext : TemplateContext
         Currency = currency;
     }
 
-    /// <summary>The ISO 4217 code <c>money</c> uses when the template names none.</summary>
-    public string Currency { get; }
+    /// <summary>The format <c>money</c> uses when the template names no currency: the profile's currency (its
+    /// <c>currency</c> trait, else USD) in its culture, looked up once per email rather than once per amount.</summary>
+    public NumberFormatInfo Currency { get; }
 }

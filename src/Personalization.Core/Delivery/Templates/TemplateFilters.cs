@@ -23,9 +23,14 @@ internal static class TemplateFilters
             return new(NilValue.Instance);
         }
 
+        var amount = input.ToNumberValue();
         var code = arguments.Count > 0 ? CurrencyFormats.Normalize(arguments.At(0).ToStringValue()) : null;
-        code ??= (context as RenderContext)?.Currency ?? CurrencyFormats.DefaultCurrency;
-        return new(new StringValue(CurrencyFormats.Format(input.ToNumberValue(), code, context.CultureInfo)));
+        if (code is null && context is RenderContext render)
+        {
+            return new(new StringValue(amount.ToString("C", render.Currency)));
+        }
+
+        return new(new StringValue(CurrencyFormats.Format(amount, code ?? CurrencyFormats.DefaultCurrency, context.CultureInfo)));
     }
 
     /// <summary><c>{{ date | format_date: "long" }}</c>: the date in the profile's time zone, formatted for its

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using Fluid;
@@ -25,7 +26,8 @@ internal sealed partial class TemplateSet
         var traits = model.Profile.Traits;
         var culture = ProfileCulture.Culture(traits.GetValueOrDefault("locale"));
         var timeZone = ProfileCulture.TimeZone(traits.GetValueOrDefault("timezone"));
-        var currency = CurrencyFormats.Normalize(traits.GetValueOrDefault("currency")) ?? CurrencyFormats.DefaultCurrency;
+        var currency = CurrencyFormats.Get(culture,
+            CurrencyFormats.Normalize(traits.GetValueOrDefault("currency")) ?? CurrencyFormats.DefaultCurrency);
         var root = new EmailModelValue(model);
         var state = new RenderState(root, culture, timeZone, currency);
 
@@ -59,12 +61,14 @@ internal sealed partial class TemplateSet
         }
         catch (InvalidOperationException error)
         {
-            // Fluid stops a render past MaxSteps or MaxRecursion with this exception (and one message for both).
-            throw new TemplateRenderException(template.Name, part,
-                $"stopped by the sandbox (MaxSteps {_options.MaxSteps}, MaxRecursion {_options.MaxRecursion}): {error.Message}", error);
+            // Fluid stops a render past MaxSteps or MaxRecursion with this exception, and one message for both (about
+            // cyclic includes, which templates here cannot have): say which limits they were instead.
+            throw new TemplateRenderException(template.Name, part, string.Create(CultureInfo.InvariantCulture,
+                $"ran past MaxSteps ({_options.MaxSteps} statements) or MaxRecursion ({_options.MaxRecursion} nested blocks)"), error);
         }
-        catch (Exception error) when (error is FormatException or ArgumentException or OverflowException or InvalidCastException)
+        catch (Exception error) when (error is not OperationCanceledException and not OutOfMemoryException)
         {
+            // A filter failing on a profile's value (a bad date format, a division by zero) fails this email only.
             throw new TemplateRenderException(template.Name, part, error.Message, error);
         }
         finally
@@ -99,16 +103,16 @@ internal sealed partial class TemplateSet
         return builder.ToString();
     }
 
-    private sealed class RenderState(EmailModelValue root, System.Globalization.CultureInfo culture, TimeZoneInfo timeZone,
-        string currency)
+    private sealed class RenderState(EmailModelValue root, CultureInfo culture, TimeZoneInfo timeZone,
+        NumberFormatInfo currency)
     {
         public EmailModelValue Root => root;
 
-        public System.Globalization.CultureInfo Culture => culture;
+        public CultureInfo Culture => culture;
 
         public TimeZoneInfo TimeZone => timeZone;
 
-        public string Currency => currency;
+        public NumberFormatInfo Currency => currency;
 
         public Func<DateTimeOffset> Now { get; } = () => TimeZoneInfo.ConvertTime(root.Model.Now, timeZone);
     }

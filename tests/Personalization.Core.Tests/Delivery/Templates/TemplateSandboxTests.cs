@@ -60,6 +60,17 @@ public class TemplateSandboxTests
     }
 
     [Test]
+    public void A_filter_that_fails_on_a_value_fails_only_this_render_with_the_reason()
+    {
+        var set = Compile(new EmailTemplate("cart", "Hi", null, "{{ unsubscribe_url }}{{ profile.page_views | divided_by: profile.order_count }}"));
+
+        var error = Assert.ThrowsAsync<TemplateRenderException>(() => RenderAsync(set, Profile()))!;
+
+        Assert.That((error.Template, error.Part), Is.EqualTo(("cart", "text")));
+        Assert.That(error.Message, Does.StartWith("template 'cart' (text) failed to render: "));
+    }
+
+    [Test]
     public async Task A_template_within_its_limits_renders()
     {
         var set = Compile(Html("{% capture c %}{% for i in (1..3) %}{{ i }}{% endfor %}{% endcapture %}{{ c }}|{{ unsubscribe_url }}"));
