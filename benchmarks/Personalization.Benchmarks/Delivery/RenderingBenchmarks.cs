@@ -74,7 +74,7 @@ public class RenderingBenchmarks
         TextEncoder encoder)
     {
         var context = new RenderContext(new EmailModelValue(_model), _options, culture, TimeZoneInfo.Utc,
-            CurrencyFormats.Get(culture, "EUR"), () => _model.Now);
+            CurrencyFormats.Get(culture, "EUR"), () => _model.Now, new TemplateLimits().MaxOutputChars);
         foreach (var (name, value) in model)
         {
             context.SetValue(name, value);

@@ -27,6 +27,8 @@ internal sealed class BoundedCaptureStatement(string identifier, IReadOnlyList<S
                 }
             }
 
+            (context as RenderContext)?.Charge(capture.Length);
+
             // Captured text is already encoded: it must not be encoded again when written.
             context.SetValue(identifier, new StringValue(capture.ToString(), false));
         }

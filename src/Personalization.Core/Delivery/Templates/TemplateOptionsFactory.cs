@@ -7,7 +7,9 @@ namespace Personalization.Delivery.Templates;
 /// <summary>
 /// Builds the one <see cref="TemplateOptions"/> a template set renders with: the sandbox limits, the email filters,
 /// and every filter held to MaxOutputChars, because a filter such as <c>append</c> in a loop can double a string
-/// per step and fill memory long before the step limit or the output limit would notice.
+/// per step and fill memory long before the step limit or the output limit would notice. Every filter result is also
+/// charged to the part's work budget (<see cref="RenderContext.Charge"/>), so that a loop rebuilding a large string
+/// on every pass stops too.
 /// </summary>
 internal static class TemplateOptionsFactory
 {
@@ -37,21 +39,21 @@ internal static class TemplateOptionsFactory
         var result = filter(input, arguments, context);
         if (result.IsCompletedSuccessfully)
         {
-            Check(name, result.Result, maxChars);
+            Check(name, result.Result, maxChars, context);
             return result;
         }
 
-        return Awaited(name, result, maxChars);
+        return Awaited(name, result, maxChars, context);
     };
 
-    private static async ValueTask<FluidValue> Awaited(string name, ValueTask<FluidValue> result, int maxChars)
+    private static async ValueTask<FluidValue> Awaited(string name, ValueTask<FluidValue> result, int maxChars, TemplateContext context)
     {
         var value = await result.ConfigureAwait(false);
-        Check(name, value, maxChars);
+        Check(name, value, maxChars, context);
         return value;
     }
 
-    private static void Check(string name, FluidValue value, int maxChars)
+    private static void Check(string name, FluidValue value, int maxChars, TemplateContext context)
     {
         var size = value switch
         {
@@ -64,5 +66,7 @@ internal static class TemplateOptionsFactory
             throw new TemplateLimitExceededException(string.Create(CultureInfo.InvariantCulture,
                 $"filter '{name}' made a value of {size} characters or items, more than MaxOutputChars ({maxChars})"));
         }
+
+        (context as RenderContext)?.Charge(size);
     }
 }

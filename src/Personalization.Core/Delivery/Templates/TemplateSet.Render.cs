@@ -48,7 +48,8 @@ internal sealed partial class TemplateSet
     {
         // Each part gets its own context, as Liquid renders each template on its own: a variable assigned in the
         // subject is not one in the body.
-        var context = new RenderContext(state.Root, _options, state.Culture, state.TimeZone, state.Currency, state.Now);
+        var context = new RenderContext(state.Root, _options, state.Culture, state.TimeZone, state.Currency, state.Now,
+            _maxOutputChars);
         var writer = LimitedStringWriter.Rent(_maxOutputChars);
         try
         {

@@ -49,6 +49,18 @@ public class TemplateSandboxTests
     }
 
     [Test]
+    public void A_loop_that_rebuilds_a_large_string_on_every_pass_is_stopped_by_the_work_budget()
+    {
+        var limits = new TemplateLimits { MaxOutputChars = 1000 };
+        var set = Compile(limits, Html("{% capture s %}{% for i in (1..450) %}ab{% endfor %}{% endcapture %}"
+            + "{% for i in (1..100) %}{% assign t = s | append: i %}{% endfor %}{{ unsubscribe_url }}"));
+
+        var error = Assert.ThrowsAsync<TemplateRenderException>(() => RenderAsync(set, Profile()))!;
+
+        Assert.That(error.Reason, Does.Contain("16 times MaxOutputChars"));
+    }
+
+    [Test]
     public void A_capture_is_held_to_max_output_chars()
     {
         var limits = new TemplateLimits { MaxOutputChars = 1000 };
