@@ -22,12 +22,20 @@ internal sealed partial class DeliveryStage
             }
 
             _inFlight.Add(decision.SendKey);
-            var intent = decision.ToIntent();
+        }
 
-            // In event time the decision's snapshot is the profile "as of" the send; live, the store's profile is
-            // newer (an unsubscribe or a cart change since the decision counts).
-            var profile = _eventTime && intent.Profile is not null ? intent.Profile : ProfileRecords.Read(_session!, decision.UserId, _buffer);
-            return new SendWork(decision, intent, profile);
+        var intent = decision.ToIntent();
+
+        // In event time the decision's snapshot is the profile "as of" the send; live, the store's profile is newer
+        // (an unsubscribe or a cart change since the decision counts).
+        if (_eventTime && intent.Profile is not null)
+        {
+            return new SendWork(decision, intent, intent.Profile);
+        }
+
+        lock (_gate)
+        {
+            return new SendWork(decision, intent, _session is null ? null : ProfileRecords.Read(_session, decision.UserId, _buffer));
         }
     }
 

@@ -149,8 +149,9 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
                     await _slots.WaitAsync(_stopReading.Token).ConfigureAwait(false);
                     if (Begin(record) is { } work)
                     {
+                        // Rendering and dispatching run on the pool, so the reader goes on to the next decision.
                         Interlocked.Increment(ref _sending);
-                        _ = SendAsync(work);
+                        _ = Task.Run(() => SendAsync(work));
                     }
                     else
                     {

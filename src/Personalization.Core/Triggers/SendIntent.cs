@@ -21,4 +21,7 @@ public sealed record SendIntent(string SendKey, string Trigger, string UserId, s
     /// <summary>The user's profile when the trigger decided (a snapshot), if the user has one. Delivery renders an
     /// event-time replay from it, so the email shows what the user had when it would have been sent.</summary>
     public Profiles.CustomerProfile? Profile { get; init; }
+
+    // The stored bytes of Profile, when the trigger engine has them: delivery keeps them without serializing again.
+    internal byte[]? ProfileBytes { get; init; }
 }

@@ -30,8 +30,8 @@ internal sealed class OutboxLog : IDisposable
             {
                 LogDevice = device,
                 LogCommitDir = Path.Combine(directory, "commits"),
-                PageSizeBits = 20,
-                MemorySizeBits = 22,
+                PageSizeBits = 21,
+                MemorySizeBits = 24,
                 SegmentSizeBits = 26,
                 FastCommitMode = true,
             });

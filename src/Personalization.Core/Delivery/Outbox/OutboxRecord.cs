@@ -7,93 +7,72 @@ namespace Personalization.Delivery.Outbox;
 /// One entry of the outbox log: a send decision (written by the trigger stage before anything is dispatched) or the
 /// end of a send (written by delivery). Replaying the log rebuilds both the queue and the ledger.
 /// </summary>
-[MessagePackObject]
+[MessagePackFormatter(typeof(OutboxRecordFormatter))]
 internal sealed class OutboxRecord
 {
     /// <summary>A decision (<c>0</c>) or an ending (<c>1</c>).</summary>
-    [Key(0)]
     public byte Kind { get; set; }
 
     /// <summary>The send key.</summary>
-    [Key(1)]
     public string SendKey { get; set; } = "";
 
     /// <summary>The trigger's name.</summary>
-    [Key(2)]
     public string Trigger { get; set; } = "";
 
     /// <summary>The recipient's profile id.</summary>
-    [Key(3)]
     public string UserId { get; set; } = "";
 
     /// <summary>The instance key.</summary>
-    [Key(4)]
     public string? InstanceKey { get; set; }
 
     /// <summary>When the instance started (UTC ticks).</summary>
-    [Key(5)]
     public long EnteredAtTicks { get; set; }
 
     /// <summary>When it came due (UTC ticks).</summary>
-    [Key(6)]
     public long DueTicks { get; set; }
 
     /// <summary>The template.</summary>
-    [Key(7)]
     public string? Template { get; set; }
 
     /// <summary>The decision trail.</summary>
-    [Key(8)]
     public string[]? Reasons { get; set; }
 
     /// <summary>The triggering events' names.</summary>
-    [Key(9)]
     public string[]? EventNames { get; set; }
 
     /// <summary>The triggering events' timestamps (UTC ticks).</summary>
-    [Key(10)]
     public long[]? EventTicks { get; set; }
 
     /// <summary>The triggering events' message ids.</summary>
-    [Key(11)]
     public string?[]? EventMessageIds { get; set; }
 
     /// <summary>When the decision was submitted, on the wall clock (UTC ticks), for the delivery latency.</summary>
-    [Key(12)]
     public long SubmittedTicks { get; set; }
 
     /// <summary>For an ending: its status.</summary>
-    [Key(13)]
     public SendStatus Status { get; set; }
 
     /// <summary>For an ending: the attempts made.</summary>
-    [Key(14)]
     public int Attempts { get; set; }
 
     /// <summary>For an ending: when it ended (UTC ticks).</summary>
-    [Key(15)]
     public long EndedTicks { get; set; }
 
     /// <summary>For an ending: the reason.</summary>
-    [Key(16)]
     public string? Reason { get; set; }
 
     /// <summary>For an ending: the last error.</summary>
-    [Key(17)]
     public string? Error { get; set; }
 
     /// <summary>For a decision: the profile when the trigger decided (MessagePack), if any.</summary>
-    [Key(18)]
     public byte[]? Profile { get; set; }
 
-    // The record is internal: MessagePack's standard resolver only builds formatters for public types.
-    internal static readonly MessagePackSerializerOptions SerializerOptions =
-        MessagePackSerializerOptions.Standard.WithResolver(MessagePack.Resolvers.StandardResolverAllowPrivate.Instance);
+    // The record is internal; its formatter is named by the attribute, which the standard resolver honours.
+    internal static readonly MessagePackSerializerOptions SerializerOptions = MessagePackSerializerOptions.Standard;
 
     internal const byte DecisionKind = 0;
     internal const byte EndingKind = 1;
 
-    [IgnoreMember]
     internal bool IsDecision => Kind == DecisionKind;
 
     internal static OutboxRecord ForDecision(SendIntent intent, long submittedTicks)
@@ -124,7 +103,7 @@ internal sealed class OutboxRecord
             EventTicks = ticks,
             EventMessageIds = ids,
             SubmittedTicks = submittedTicks,
-            Profile = intent.Profile is { } profile ? SerializeProfile(profile) : null,
+            Profile = intent.ProfileBytes ?? (intent.Profile is { } profile ? SerializeProfile(profile) : null),
         };
     }
 

@@ -20,7 +20,8 @@ internal sealed partial class TriggerEngine
 
         var trigger = _triggers[index];
         var due = new DateTimeOffset(instance.DueAtTicks, TimeSpan.Zero);
-        var profile = shard.Store.ReadProfile(instance.UserId);
+        byte[]? profileBytes = null;
+        var profile = _sink is null ? shard.Store.ReadProfile(instance.UserId) : shard.Store.ReadProfile(instance.UserId, out profileBytes);
         var userKey = TriggerKeys.ForUser(instance.UserId);
         var user = shard.Store.Read<TriggerUserRecord>(userKey) ?? new TriggerUserRecord();
         if (trigger.ExitWhen is { } exit && (profile is null || exit(profile)))
@@ -56,6 +57,7 @@ internal sealed partial class TriggerEngine
         {
             Events = Events(instance),
             Profile = profile,
+            ProfileBytes = profileBytes,
         });
     }
 

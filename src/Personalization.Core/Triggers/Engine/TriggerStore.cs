@@ -37,6 +37,14 @@ internal sealed class TriggerStore : IDisposable
 
     public CustomerProfile? ReadProfile(string userId) => ProfileRecords.Read(_session, userId, _read);
 
+    /// <summary>The profile of <paramref name="userId"/> and a copy of its stored bytes.</summary>
+    public CustomerProfile? ReadProfile(string userId, out byte[]? bytes)
+    {
+        var profile = ProfileRecords.Read(_session, userId, _read);
+        bytes = profile is null ? null : _read.WrittenSpan.ToArray();
+        return profile;
+    }
+
     public static TimerBucketRecord ReadBucket(byte[] value) => MessagePackSerializer.Deserialize<TimerBucketRecord>(value, s_options);
 
     public static TriggerUserRecord ReadUser(ReadOnlyMemory<byte> value) => MessagePackSerializer.Deserialize<TriggerUserRecord>(value, s_options);
