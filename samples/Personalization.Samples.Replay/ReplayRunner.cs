@@ -120,6 +120,14 @@ internal static class ReplayRunner
         delivery.UnsubscribeUrl = "https://replay.example/unsubscribe?u={user_id}&t={token}";
         delivery.UnsubscribeSigningKey = "replay-sample-signing-key";
         delivery.FallbackEmailDomain = options.EmailDomain;
+
+        // A replay is a batch job: a platform that is down should not hold it for hours, so fewer, shorter retries
+        // than a live host's defaults (every send still ends sent or in dead letters).
+        delivery.MaxConcurrency = 16;
+        delivery.Retry.MaxAttempts = 3;
+        delivery.Retry.BaseDelay = TimeSpan.FromMilliseconds(200);
+        delivery.Retry.MaxDelay = TimeSpan.FromSeconds(5);
+        delivery.Retry.AttemptTimeout = TimeSpan.FromSeconds(10);
         if (options.SmtpHost is { } host)
         {
             delivery.Dispatcher = new SmtpEmailDispatcher(new SmtpDispatcherOptions
