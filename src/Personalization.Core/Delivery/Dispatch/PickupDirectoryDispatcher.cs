@@ -14,7 +14,7 @@ namespace Personalization.Delivery.Dispatch;
 /// renamed over the final name, so a reader that picks up <c>*.eml</c> never sees half a file. The file is not
 /// flushed to disk before the rename: after a power loss an email may be missing, never torn.</para>
 /// </remarks>
-public sealed class PickupDirectoryDispatcher : IEmailDispatcher
+public sealed class PickupDirectoryDispatcher : IEmailDispatcher, IDisposable
 {
     /// <summary>The extension of the files this dispatcher writes.</summary>
     public const string FileExtension = ".eml";
@@ -24,6 +24,7 @@ public sealed class PickupDirectoryDispatcher : IEmailDispatcher
 
     private readonly string _directory;
     private readonly TimeProvider _timeProvider;
+    private readonly PickupFileWriter _writer = new(threads: 2);
 
     /// <summary>Creates a dispatcher that writes into <see cref="PickupDirectoryOptions.Directory"/>.</summary>
     /// <param name="options">The directory.</param>
@@ -49,39 +50,21 @@ public sealed class PickupDirectoryDispatcher : IEmailDispatcher
     public string Directory => _directory;
 
     /// <inheritdoc />
-    public Task DispatchAsync(EmailMessage message, CancellationToken cancellationToken)
+    public async Task DispatchAsync(EmailMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         cancellationToken.ThrowIfCancellationRequested();
         using var mime = MimeMessages.Create(message, _timeProvider.GetUtcNow());
 
-        // The email is formatted in memory and written with one call: a file in the page cache takes microseconds, so
-        // a synchronous write is cheaper than an asynchronous one (which on Linux is a blocking call on another
-        // pool thread), and one write beats MimeKit's many small ones through a file buffer.
-        using var buffer = new MemoryStream(4096);
-        mime.WriteTo(buffer, cancellationToken);
-
-        // Created on every send (one stat when it exists), so a directory removed while running comes back.
-        System.IO.Directory.CreateDirectory(_directory);
-        var path = Path.Combine(_directory, FileName(message.MessageId));
-        var temporary = Path.Combine(_directory, $".{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
-            {
-                file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-
-        return Task.CompletedTask;
+        // Formatted in memory and written with one call on the writer's own threads (see PickupFileWriter).
+        using var content = new MemoryStream(4096);
+        await mime.WriteToAsync(content, cancellationToken).ConfigureAwait(false);
+        await _writer.WriteAsync(_directory, Path.Combine(_directory, FileName(message.MessageId)), content, cancellationToken)
+            .ConfigureAwait(false);
     }
+
+    /// <summary>Ends the writer threads once the files already handed to them are written.</summary>
+    public void Dispose() => _writer.Dispose();
 
     /// <summary>
     /// The file name of the email with <paramref name="messageId"/>: its safe characters (letters, digits,
@@ -107,21 +90,5 @@ public sealed class PickupDirectoryDispatcher : IEmailDispatcher
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(Encoding.UTF8.GetBytes(messageId), hash);
         return $"{readable}-{Convert.ToHexStringLower(hash[..8])}{FileExtension}";
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: a stray .tmp file is never read as an email.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same as above.
-        }
     }
 }
