@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Personalization.Diagnostics;
+
+namespace Personalization.Pipeline;
+
+// Stopping: drain every stage (delivery included), checkpoint, close; and disposing.
+public sealed partial class PersonalizationPipeline
+{
+    /// <summary>
+    /// Stops taking events, drains every stage (every accepted event is applied), checkpoints the store and closes it.
+    /// </summary>
+    /// <remarks><paramref name="cancellationToken"/> bounds how long the caller waits, not the drain: a cancelled stop
+    /// still applies and checkpoints every accepted event and closes the store when the stages are done, and
+    /// <see cref="DisposeAsync"/> waits for that.</remarks>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Task closing;
+        try
+        {
+            if (_state == 1)
+            {
+                _state = 2;
+                _ticker?.Dispose();
+                _ingest.Writer.TryComplete();
+                _closing = DrainAndCloseAsync();
+            }
+
+            closing = _closing ?? Task.CompletedTask;
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+
+        await closing.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Runs to the end whatever the stop's caller does: closing the store under running shards would lose what they apply.
+    private async Task DrainAndCloseAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = PipelineActivities.Source.StartActivity("personalization.stop");
+        try
+        {
+            var delivered = false;
+            try
+            {
+                await Task.WhenAll(_stageTasks).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Every decision the stages made is delivered (or dead-lettered) before the checkpoint, so the
+                // checkpoint's ledger holds every send and the outbox can be emptied after it.
+                delivered = await DrainDeliveryAsync().ConfigureAwait(false);
+
+                // Even after a stage failed, what the other stages applied is worth keeping.
+                await _store!.CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (delivered)
+            {
+                await _delivery!.TruncateAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Refuse new readers before waiting for the current ones: under a steady read load the reader count
+            // would otherwise never reach zero, and the stop would never finish. The barrier orders this write
+            // before the reader count is read (RentReader increments, then reads the state).
+            _state = 3;
+            Interlocked.MemoryBarrier();
+            await CloseStorageAsync().ConfigureAwait(false);
+        }
+
+        Log.PipelineStopped(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    // Undoes a partly done OpenStorage.
+    private async ValueTask ReleaseStorageAsync()
+    {
+        foreach (var shard in _shards)
+        {
+            shard?.Dispose();
+        }
+
+        _shards = [];
+        _engine?.Detach();
+        if (_delivery is not null)
+        {
+            await _delivery.DisposeAsync().ConfigureAwait(false);
+            _delivery = null;
+        }
+
+        _dedupeSession?.Dispose();
+        _dedupeSession = null;
+        _dedupe = null;
+        if (_store is not null)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+            _store = null;
+        }
+
+        _lock?.Dispose();
+        _lock = null;
+    }
+
+    private async Task CloseStorageAsync()
+    {
+        WaitForReaders();
+        foreach (var shard in _shards)
+        {
+            shard.Dispose();
+        }
+
+        _engine?.Detach();
+        if (_delivery is not null)
+        {
+            await _delivery.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _dedupeSession?.Dispose();
+        while (_readerSessions.TryTake(out var session))
+        {
+            session.Dispose();
+        }
+
+        if (_store is not null)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _lock?.Dispose();
+    }
+
+    /// <summary>Stops the pipeline gracefully (see <see cref="StopAsync"/>) if it is running, and releases everything.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_state == 1)
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+
+        // A stop whose caller gave up waiting is still draining: the store closes when it is done.
+        if (_closing is { } closing)
+        {
+            await closing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _state = 3;
+        _metrics.Dispose();
+        switch (_options.Delivery.Dispatcher)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+}
