@@ -59,7 +59,7 @@ internal sealed class SendDeadLetters : IDisposable
                 writer.WriteString("to", to);
             }
 
-            writer.WriteString("status", ending.Status == SendStatus.Failed ? "failed" : ending.Status.ToString().ToLowerInvariant());
+            writer.WriteString("status", ending.Status.ToString().ToLowerInvariant());
             writer.WriteString("reason", ending.Reason);
             writer.WriteNumber("attempts", ending.Attempts);
             writer.WriteString("error", ending.Error);
