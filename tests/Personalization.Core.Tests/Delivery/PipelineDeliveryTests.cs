@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using Personalization.Delivery;
 using Personalization.Delivery.Dispatch;
@@ -130,6 +131,39 @@ public class PipelineDeliveryTests
 
         Assert.That(error!.Message, Does.Contain("Delivery.From").And.Contain("Delivery.UnsubscribeUrl")
             .And.Contain("Delivery.MaxConcurrency").And.Contain("template 'cart_abandonment'"));
+    }
+
+    [Test]
+    public async Task On_a_live_clock_the_email_goes_out_when_the_hour_is_up_rendered_from_the_stored_profile()
+    {
+        using var directory = new TempDirectory();
+        var outbox = directory.Combine("outbox");
+        var time = new FakeTimeProvider(TestEvents.T0);
+        var sink = new TriggerSendRecorder();
+        var options = Options(directory.Combine("data"), outbox);
+        options.Clock = ClockMode.ProcessingTime;
+        options.ClockTickInterval = TimeSpan.FromSeconds(1);
+        options.SendSink = sink;
+        await using var pipeline = await TestPipelines.StartAsync(options, time);
+
+        await pipeline.IngestAsync(TestEvents.Identify("u1", new Dictionary<string, object?> { ["email"] = "ada@example.com", ["first_name"] = "Ada" }));
+        await pipeline.IngestAsync(TestEvents.ProductAdded("u1", "sku-1"));
+        await pipeline.FlushAsync();
+        time.Advance(TimeSpan.FromMinutes(59));
+        await pipeline.FlushAsync();
+        Assert.That(sink.Intents, Is.Empty, "nothing is decided before the hour is up");
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        await sink.WaitForAsync(1);
+        await pipeline.StopAsync();
+
+        var message = await MimeMessage.LoadAsync(Directory.GetFiles(outbox, "*.eml").Single());
+        Assert.Multiple(() =>
+        {
+            Assert.That(message.To.Mailboxes.Single().Address, Is.EqualTo("ada@example.com"));
+            Assert.That(message.HtmlBody, Does.Contain("<p>Hi Ada</p>"));
+            Assert.That(pipeline.DeliveryCounts.Sent, Is.EqualTo(1));
+        });
     }
 
     private static PersonalizationOptions Options(string data, string outbox, string html = CartHtml)
