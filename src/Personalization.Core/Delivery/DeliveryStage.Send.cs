@@ -170,7 +170,6 @@ internal sealed partial class DeliveryStage
         }
 
         _outbox!.Append(record);
-        _commitRequests.Writer.TryWrite(true);
         if (ending.Status == SendStatus.Failed)
         {
             DeliveryLog.SendFailed(_logger, intent.SendKey, intent.Trigger, ending.Attempts, ending.Reason ?? "", ending.Error ?? "");

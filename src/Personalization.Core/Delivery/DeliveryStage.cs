@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Threading.Channels;
 using MessagePack;
 using Microsoft.Extensions.Logging;
 using Personalization.Delivery.Outbox;
@@ -36,18 +35,17 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
     private readonly object _gate = new(); // guards _session, _buffer and _inFlight: the session is single-threaded
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _buffer = new();
-    private readonly Channel<bool> _commitRequests = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly CancellationTokenSource _stopReading = new();
     private readonly CancellationTokenSource _abort = new();
     private TaskCompletionSource _progress = NewProgress();
     private OutboxLog? _outbox;
     private IKeyValueSession? _session;
     private SendDeadLetters? _deadLetters;
-    private Task? _committer;
     private long _expected;
     private long _handled;
     private int _sending;
+    private readonly TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _readerState; // 0 not started, 1 started, 2 disposed before it started
     private int _disposed;
 
     public DeliveryStage(DeliveryOptions options, TemplateSet templates, TimeProvider timeProvider, bool eventTime,
@@ -76,7 +74,7 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
         _deadLetters = new SendDeadLetters(Path.Combine(dataDirectory, "deadletters"), _options.DeadLetterMaxBytes);
         var pending = 0;
         var ended = 0;
-        foreach (var (record, _) in _outbox.ReadCommitted(_outbox.BeginAddress))
+        foreach (var record in _outbox.ReadCommitted(_outbox.BeginAddress))
         {
             if (record.IsDecision)
             {
@@ -95,7 +93,6 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
             DeliveryLog.Recovered(_logger, pending - ended, ended);
         }
 
-        _committer = Task.Run(CommitLoopAsync);
     }
 
     /// <inheritdoc />
@@ -104,7 +101,6 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
         var outbox = _outbox ?? throw new InvalidOperationException("Delivery is not open.");
         outbox.Append(OutboxRecord.ForDecision(intent, _timeProvider.GetUtcNow().UtcTicks));
         Interlocked.Increment(ref _expected);
-        _commitRequests.Writer.TryWrite(true);
     }
 
     /// <summary>The ledger's entry for <paramref name="sendKey"/>, or <see langword="null"/> when it has not ended.</summary>
@@ -116,26 +112,18 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
         }
     }
 
-    // Group commit: every request that comes while a commit runs is served by the next one.
-    private async Task CommitLoopAsync()
-    {
-        var requests = _commitRequests.Reader;
-        while (await requests.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (requests.TryRead(out _))
-            {
-            }
-
-            await _outbox!.CommitAsync(_abort.Token).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>The stage's reader: follows the outbox and starts a send for every decision not yet ended.</summary>
     public async Task RunAsync()
     {
-        using var iterator = _outbox!.Follow(_outbox.BeginAddress);
+        if (Interlocked.CompareExchange(ref _readerState, 1, 0) != 0)
+        {
+            return;
+        }
+
+        FASTER.core.FasterLogScanIterator? iterator = null;
         try
         {
+            iterator = _outbox!.Follow(_outbox.BeginAddress);
             while (await iterator.WaitAsync(_stopReading.Token).ConfigureAwait(false))
             {
                 while (iterator.GetNext(out byte[] entry, out var length, out _, out _))
@@ -163,7 +151,13 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
         }
         catch (OperationCanceledException) when (_stopReading.IsCancellationRequested)
         {
-            // Drained: every decision has ended.
+            // Drained (every decision has ended) or disposed.
+        }
+        finally
+        {
+            // The iterator goes before the outbox may close (DisposeAsync waits for this).
+            iterator?.Dispose();
+            _reading.TrySetResult();
         }
     }
 
@@ -183,12 +177,6 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
         }
 
         await _stopReading.CancelAsync().ConfigureAwait(false);
-        _commitRequests.Writer.TryComplete();
-        if (_committer is { } committer)
-        {
-            await committer.ConfigureAwait(false);
-        }
-
         await _outbox.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -226,7 +214,13 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
 
         await _abort.CancelAsync().ConfigureAwait(false);
         await _stopReading.CancelAsync().ConfigureAwait(false);
-        _commitRequests.Writer.TryComplete();
+
+        // The reader's iterator must be gone before the outbox closes under it.
+        if (Interlocked.CompareExchange(ref _readerState, 2, 0) == 1)
+        {
+            await _reading.Task.ConfigureAwait(false);
+        }
+
         while (true)
         {
             var progress = Volatile.Read(ref _progress);
@@ -238,18 +232,17 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
             await progress.Task.ConfigureAwait(false);
         }
 
-        if (_committer is { } committer)
-        {
-            await committer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
         lock (_gate)
         {
             _session?.Dispose();
             _session = null;
         }
 
-        _outbox?.Dispose();
+        if (_outbox is not null)
+        {
+            await _outbox.DisposeAsync().ConfigureAwait(false);
+        }
+
         _deadLetters?.Dispose();
         _abort.Dispose();
         _stopReading.Dispose();

@@ -1,87 +1,58 @@
 using FASTER.core;
 using MessagePack;
+using Personalization.Storage;
 
 namespace Personalization.Delivery.Outbox;
 
 /// <summary>
-/// The durable outbox: a FasterLog of <see cref="OutboxRecord"/>s in <c>&lt;data&gt;/outbox</c>. Decisions are
-/// appended by the trigger stage and committed (fsync) before delivery reads them, so a decision that delivery acts
-/// on is never lost; endings are appended when a send ends. A clean stop empties it (the store checkpoint then holds
-/// the ledger); after a crash it holds everything since the last clean stop.
+/// The durable outbox: an <see cref="AppendLog"/> of <see cref="OutboxRecord"/>s in <c>&lt;data&gt;/outbox</c>.
+/// Decisions are appended by the trigger stage and committed (fsync) before delivery reads them, so a decision that
+/// delivery acts on is never lost; endings are appended when a send ends. A clean stop empties it (the store
+/// checkpoint then holds the ledger); after a crash it holds everything since the last clean stop.
 /// </summary>
-internal sealed class OutboxLog : IDisposable
+internal sealed class OutboxLog : IAsyncDisposable
 {
-    private readonly IDevice _device;
-    private readonly FasterLog _log;
+    // 16 MiB absorbs a burst of decisions (about 1 to 2 KB each with the profile snapshot) while the disk catches up.
+    private const long MemoryBytes = 16L * 1024 * 1024;
 
-    private OutboxLog(IDevice device, FasterLog log)
-    {
-        _device = device;
-        _log = log;
-    }
+    private readonly AppendLog _log;
 
-    public static OutboxLog Open(string directory)
-    {
-        Directory.CreateDirectory(directory);
-        var device = Devices.CreateLogDevice(Path.Combine(directory, "outbox.log"), preallocateFile: false, recoverDevice: true);
-        try
-        {
-            var log = new FasterLog(new FasterLogSettings
-            {
-                LogDevice = device,
-                LogCommitDir = Path.Combine(directory, "commits"),
-                PageSizeBits = 21,
-                MemorySizeBits = 24,
-                SegmentSizeBits = 26,
-                FastCommitMode = true,
-            });
-            return new OutboxLog(device, log);
-        }
-        catch
-        {
-            device.Dispose();
-            throw;
-        }
-    }
+    private OutboxLog(AppendLog log) => _log = log;
+
+    /// <summary>Opens (or recovers) the outbox in <paramref name="directory"/>.</summary>
+    public static OutboxLog Open(string directory) =>
+        new(AppendLog.Open(directory, "outbox.log", MemoryBytes, commitWindow: TimeSpan.Zero));
 
     /// <summary>The first address still in the log.</summary>
     public long BeginAddress => _log.BeginAddress;
 
-    /// <summary>The address after the last appended record.</summary>
-    public long TailAddress => _log.TailAddress;
-
-    /// <summary>Appends a record (not yet durable: see <see cref="CommitAsync"/>).</summary>
-    public void Append(OutboxRecord record) => _log.Enqueue(MessagePackSerializer.Serialize(record, OutboxRecord.SerializerOptions));
+    /// <summary>Appends a record and asks for a commit (delivery reads only what is committed).</summary>
+    public void Append(OutboxRecord record)
+    {
+        _log.Append(MessagePackSerializer.Serialize(record, OutboxRecord.SerializerOptions));
+        _log.RequestCommit();
+    }
 
     /// <summary>Makes every appended record durable.</summary>
     public ValueTask CommitAsync(CancellationToken cancellationToken) => _log.CommitAsync(cancellationToken);
 
     /// <summary>Reads every committed record from <paramref name="from"/> to what is committed now.</summary>
-    public IEnumerable<(OutboxRecord Record, long Next)> ReadCommitted(long from)
+    public IEnumerable<OutboxRecord> ReadCommitted(long from)
     {
-        using var iterator = _log.Scan(from, _log.CommittedUntilAddress, recover: false);
-        while (iterator.GetNext(out byte[] entry, out var length, out _, out var next))
+        foreach (var (entry, length, _) in _log.ReadCommitted(from))
         {
-            yield return (MessagePackSerializer.Deserialize<OutboxRecord>(entry.AsMemory(0, length), OutboxRecord.SerializerOptions), next);
+            yield return Deserialize(entry, length);
         }
     }
 
     /// <summary>An iterator that follows the log as records are committed.</summary>
-    public FasterLogScanIterator Follow(long from) => _log.Scan(from, long.MaxValue, recover: false);
+    public FasterLogScanIterator Follow(long from) => _log.Follow(from);
 
-    /// <summary>Drops everything before the tail and commits that (after a checkpoint that holds what it said).</summary>
-    public async ValueTask TruncateAllAsync(CancellationToken cancellationToken)
-    {
-        _log.TruncateUntil(_log.TailAddress);
-        await _log.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Drops everything appended so far (after a checkpoint that holds what it said).</summary>
+    public ValueTask TruncateAllAsync(CancellationToken cancellationToken) => _log.TruncateUntilAsync(_log.TailAddress, cancellationToken);
 
     public static OutboxRecord Deserialize(byte[] entry, int length) =>
         MessagePackSerializer.Deserialize<OutboxRecord>(entry.AsMemory(0, length), OutboxRecord.SerializerOptions);
 
-    public void Dispose()
-    {
-        _log.Dispose();
-        _device.Dispose();
-    }
+    public ValueTask DisposeAsync() => _log.DisposeAsync();
 }
