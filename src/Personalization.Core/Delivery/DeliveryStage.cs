@@ -43,8 +43,8 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
     private SendDeadLetters? _deadLetters;
     private long _expected;
     private long _handled;
-    private int _sending;
     private readonly TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _sending;
     private int _readerState; // 0 not started, 1 started, 2 disposed before it started
     private int _disposed;
 
@@ -72,13 +72,15 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
         _outbox = OutboxLog.Open(Path.Combine(dataDirectory, "outbox"));
         _session = store.OpenSession();
         _deadLetters = new SendDeadLetters(Path.Combine(dataDirectory, "deadletters"), _options.DeadLetterMaxBytes);
-        var pending = 0;
+        // After a crash the outbox holds what happened since the last clean stop: endings go into the ledger first, so
+        // the reader, which starts from the beginning, skips every decision that already ended.
+        var decisions = 0;
         var ended = 0;
         foreach (var record in _outbox.ReadCommitted(_outbox.BeginAddress))
         {
             if (record.IsDecision)
             {
-                pending++;
+                decisions++;
             }
             else
             {
@@ -87,12 +89,11 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
             }
         }
 
-        _expected = pending;
-        if (pending > 0 || ended > 0)
+        _expected = decisions;
+        if (decisions > 0)
         {
-            DeliveryLog.Recovered(_logger, pending - ended, ended);
+            DeliveryLog.Recovered(_logger, Math.Max(0, decisions - ended), ended);
         }
-
     }
 
     /// <inheritdoc />
