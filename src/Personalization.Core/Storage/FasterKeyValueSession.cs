@@ -7,9 +7,12 @@ namespace Personalization.Storage;
 internal sealed class FasterKeyValueSession : IKeyValueSession
 {
     private readonly ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, SpanByteFunctions<Empty>> _session;
+    private readonly FasterKV<SpanByte, SpanByte> _store;
 
-    public FasterKeyValueSession(ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, SpanByteFunctions<Empty>> session)
+    public FasterKeyValueSession(FasterKV<SpanByte, SpanByte> store,
+        ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, SpanByteFunctions<Empty>> session)
     {
+        _store = store;
         _session = session;
     }
 
@@ -91,21 +94,24 @@ internal sealed class FasterKeyValueSession : IKeyValueSession
     /// <inheritdoc />
     public IEnumerable<KeyValuePair<byte[], byte[]>> Scan(byte prefix)
     {
-        // FASTER's iterator can also return deleted and not yet valid records, notably after recovery from a
-        // checkpoint. So the scan only collects candidate keys, then reads each one: what it yields is exactly what a
-        // read finds. Reading inside the iteration would nest the session's epoch protection, hence the two passes.
+        // Every version of every record in the log, from its beginning to its tail, names a candidate key; each
+        // distinct key is then read, so what the scan yields is exactly what a read finds (deleted keys, invalid and
+        // superseded versions drop out). The session's own Iterate() (distinct live records) was found to miss and
+        // invent a few keys in a store that had spilled to disk. Reading inside the iteration would nest the epoch
+        // protection, hence the two passes.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var keys = new List<byte[]>();
-        using (var iterator = _session.Iterate())
+        using (var iterator = _store.Log.Scan(_store.Log.BeginAddress, _store.Log.TailAddress))
         {
             while (iterator.GetNext(out var recordInfo))
             {
-                if (recordInfo.Tombstone || recordInfo.Invalid || recordInfo.SkipOnScan)
+                if (recordInfo.Invalid)
                 {
                     continue;
                 }
 
                 var key = iterator.GetKey().AsReadOnlySpan();
-                if (key.Length > 0 && key[0] == prefix)
+                if (key.Length > 0 && key[0] == prefix && seen.Add(System.Text.Encoding.Latin1.GetString(key)))
                 {
                     keys.Add(key.ToArray());
                 }

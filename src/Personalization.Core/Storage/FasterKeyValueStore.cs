@@ -67,7 +67,7 @@ internal sealed class FasterKeyValueStore : IKeyValueStore
 
     /// <inheritdoc />
     public IKeyValueSession OpenSession() =>
-        new FasterKeyValueSession(_store.For(new SpanByteFunctions<Empty>()).NewSession<SpanByteFunctions<Empty>>());
+        new FasterKeyValueSession(_store, _store.For(new SpanByteFunctions<Empty>()).NewSession<SpanByteFunctions<Empty>>());
 
     /// <inheritdoc />
     public async ValueTask CheckpointAsync(CancellationToken cancellationToken)
