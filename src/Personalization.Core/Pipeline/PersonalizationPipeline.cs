@@ -76,6 +76,10 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
     public IReadOnlyDictionary<string, TriggerCounts> TriggerCounts =>
         _engine?.Counts ?? new Dictionary<string, TriggerCounts>();
 
+    /// <summary>The failure of the stage that faulted the pipeline (a <see cref="PipelineFaultedException"/>), or
+    /// <see langword="null"/> while no stage has failed.</summary>
+    public Exception? Fault => _fault.Task.IsFaulted ? _fault.Task.Exception?.InnerException : null;
+
     /// <summary>Whether the pipeline is running (started and not stopping).</summary>
     public bool IsRunning => _state == 1;
 
