@@ -5,8 +5,8 @@ namespace Personalization.Diagnostics;
 /// <summary>The engine's log messages, source-generated.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "Personalization pipeline started in {DataDirectory} with {ShardCount} shards ({Clock}); store {StoreState}.")]
-    public static partial void PipelineStarted(ILogger logger, string dataDirectory, int shardCount, Pipeline.ClockMode clock, string storeState);
+    [LoggerMessage(1, LogLevel.Information, "Personalization pipeline started in {DataDirectory} with {ShardCount} shards ({Clock}); store {StoreState}; opened in {OpenMs:F0} ms.")]
+    public static partial void PipelineStarted(ILogger logger, string dataDirectory, int shardCount, Pipeline.ClockMode clock, string storeState, double openMs);
 
     [LoggerMessage(2, LogLevel.Information, "Personalization pipeline stopped: drained, checkpointed and closed in {ElapsedMs:F0} ms.")]
     public static partial void PipelineStopped(ILogger logger, double elapsedMs);

@@ -136,6 +136,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
                 _templates = TemplateSet.Compile(_options.Delivery.Templates, _options.Delivery.TemplateLimits);
             }
 
+            var opening = Stopwatch.GetTimestamp();
             try
             {
                 OpenStorage();
@@ -150,7 +151,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
             StartStages();
             _state = 1;
             Log.PipelineStarted(_logger, Path.GetFullPath(_options.DataDirectory), _options.ShardCount, _options.Clock,
-                _store!.Recovered ? "recovered from its checkpoint" : "new");
+                _store!.Recovered ? "recovered from its checkpoint" : "new", Stopwatch.GetElapsedTime(opening).TotalMilliseconds);
         }
         finally
         {
