@@ -252,7 +252,21 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
     /// Completes when every stage has finished after a stop; faults with a <see cref="PipelineFaultedException"/>
     /// as soon as a stage fails. Hosts watch it to stop when the pipeline cannot go on.
     /// </summary>
-    public Task Completion => _stageTasks.Length == 0 ? Task.CompletedTask : Task.WhenAll(_stageTasks);
+    public Task Completion => _stageTasks.Length == 0 ? Task.CompletedTask : WaitForStagesAsync();
+
+    // The first stage to fail is the cause; the stages around it fail after it only because their channels closed, and
+    // Task.WhenAll would report whichever of them comes first in the array.
+    private async Task WaitForStagesAsync()
+    {
+        var stages = Task.WhenAll(_stageTasks);
+        await Task.WhenAny(stages, _fault.Task).ConfigureAwait(false);
+        if (_fault.Task.IsFaulted)
+        {
+            await _fault.Task.ConfigureAwait(false);
+        }
+
+        await stages.ConfigureAwait(false);
+    }
 
     // Faults when a stage fails; never completes otherwise.
     private readonly TaskCompletionSource _fault = new(TaskCreationOptions.RunContinuationsAsynchronously);
