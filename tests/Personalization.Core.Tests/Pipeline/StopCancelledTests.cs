@@ -25,14 +25,18 @@ public class StopCancelledTests
         var results = await ingest.WaitAsync(TestPipelines.Timeout);
         await pipeline.DisposeAsync();
 
-        // Dispose waited for the drain: the directory is free and holds every accepted event.
+        // Dispose waited for the drain: the directory is free and holds every accepted event. Events the batch had not
+        // yet handed to the pipeline when the stop began are rejected as stopped; how many depends on how far the batch
+        // got on this machine (usually 17 or more are in; at least the one held at the gate is).
         await using var reopened = await TestPipelines.StartAsync(TestPipelines.Options(directory.Path, shardCount: 1));
         var profile = await reopened.GetAsync("u1");
+        var accepted = results.Count(r => r.Status == IngestStatus.Accepted);
         Assert.Multiple(() =>
         {
-            Assert.That(results.Select(r => r.Status), Is.All.EqualTo(IngestStatus.Accepted));
-            Assert.That(profile?.EventCount, Is.EqualTo(20));
-            Assert.That(gate.Applied, Is.EqualTo(20));
+            Assert.That(accepted, Is.GreaterThanOrEqualTo(1));
+            Assert.That(results.Where(r => r.Status != IngestStatus.Accepted).Select(r => r.ReasonCode), Is.All.EqualTo(IngestReasons.Stopped));
+            Assert.That(profile?.EventCount, Is.EqualTo(accepted));
+            Assert.That(gate.Applied, Is.EqualTo(accepted));
         });
     }
 
