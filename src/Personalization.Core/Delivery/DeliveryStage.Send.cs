@@ -42,7 +42,7 @@ internal sealed partial class DeliveryStage
     private async Task SendAsync(SendWork work)
     {
         var intent = work.Intent;
-        using var activity = Source.StartActivity("personalization.deliver");
+        using var activity = Diagnostics.PipelineActivities.Source.StartActivity("personalization.deliver");
         activity?.SetTag("personalization.trigger", intent.Trigger);
         activity?.SetTag("personalization.send_key", intent.SendKey);
         string? to = null;
@@ -236,6 +236,4 @@ internal sealed partial class DeliveryStage
         var text = error.GetType().Name + ": " + error.Message;
         return error.InnerException is { } inner ? text + " (" + inner.GetType().Name + ": " + inner.Message + ")" : text;
     }
-
-    private static ActivitySource Source => Diagnostics.PipelineActivities.Source;
 }

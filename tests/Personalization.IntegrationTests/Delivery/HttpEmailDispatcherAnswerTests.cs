@@ -179,7 +179,7 @@ public class HttpEmailDispatcherAnswerTests : HttpEmailApiFixture
     [Test]
     public async Task A_server_that_is_down_fails_transiently_until_MaxAttempts()
     {
-        var options = Options(o => o.Endpoint = new Uri($"http://127.0.0.1:{LoopbackHttpServer.FreePort()}/v1/send"));
+        var options = Options(o => o.Endpoint = new Uri($"http://127.0.0.1:{LoopbackPorts.Unused()}/v1/send"));
         using var dispatcher = new HttpEmailDispatcher(options, HttpClient);
         var retrier = new DispatchRetrier(dispatcher, Retries(maxAttempts: 3), new TimerWatchingTimeProvider());
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -82,7 +81,7 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
         // Another process may take the free port between the probe and the listener: try a few ports.
         for (var attempt = 1; ; attempt++)
         {
-            var baseUri = new Uri($"http://127.0.0.1:{FreePort()}/");
+            var baseUri = new Uri($"http://127.0.0.1:{LoopbackPorts.Unused()}/");
             var listener = new HttpListener();
             listener.Prefixes.Add(baseUri.ToString());
             try
@@ -94,21 +93,6 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             {
                 listener.Close();
             }
-        }
-    }
-
-    /// <summary>A loopback port nobody listens on (at the moment of the call).</summary>
-    public static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        try
-        {
-            return ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-        finally
-        {
-            probe.Stop();
         }
     }
 
