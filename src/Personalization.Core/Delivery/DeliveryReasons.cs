@@ -23,4 +23,7 @@ public static class DeliveryReasons
 
     /// <summary>Every attempt failed with a transient error.</summary>
     public const string RetriesExhausted = "retries_exhausted";
+
+    /// <summary>The user was erased (a privacy request) after this send was decided.</summary>
+    public const string Erased = "erased";
 }

@@ -8,10 +8,10 @@ namespace Personalization.Delivery;
 
 internal sealed partial class DeliveryStage
 {
-    private sealed record SendWork(OutboxRecord Decision, SendIntent Intent, CustomerProfile? Profile);
+    private sealed record SendWork(OutboxRecord Decision, SendIntent Intent, CustomerProfile? Profile, long Address);
 
     // On the reader: a decision whose key has ended, or is being sent, is a duplicate (a retry, replay or restart).
-    private SendWork? Begin(OutboxRecord decision)
+    private SendWork? Begin(OutboxRecord decision, long address)
     {
         lock (_gate)
         {
@@ -21,7 +21,14 @@ internal sealed partial class DeliveryStage
                 return null;
             }
 
+            if (IsErased(decision.UserId, address))
+            {
+                _metrics.Skipped(decision.Trigger, DeliveryReasons.Erased);
+                return null;
+            }
+
             _inFlight.Add(decision.SendKey);
+            _pendingAddresses.Add(address);
         }
 
         var intent = decision.ToIntent();
@@ -30,12 +37,12 @@ internal sealed partial class DeliveryStage
         // (an unsubscribe or a cart change since the decision counts).
         if (_eventTime && intent.Profile is not null)
         {
-            return new SendWork(decision, intent, intent.Profile);
+            return new SendWork(decision, intent, intent.Profile, address);
         }
 
         lock (_gate)
         {
-            return new SendWork(decision, intent, _session is null ? null : ProfileRecords.Read(_session, decision.UserId, _buffer));
+            return new SendWork(decision, intent, _session is null ? null : ProfileRecords.Read(_session, decision.UserId, _buffer), address);
         }
     }
 
@@ -167,6 +174,7 @@ internal sealed partial class DeliveryStage
             }
 
             _inFlight.Remove(intent.SendKey);
+            _pendingAddresses.Remove(work.Address);
         }
 
         _outbox!.Append(record);

@@ -127,16 +127,19 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
             iterator = _outbox!.Follow(_outbox.BeginAddress);
             while (await iterator.WaitAsync(_stopReading.Token).ConfigureAwait(false))
             {
-                while (iterator.GetNext(out byte[] entry, out var length, out _, out _))
+                while (iterator.GetNext(out byte[] entry, out var length, out var address, out var next))
                 {
                     var record = OutboxLog.Deserialize(entry, length);
                     if (!record.IsDecision)
                     {
+                        Volatile.Write(ref _readUntil, next);
                         continue;
                     }
 
                     await _slots.WaitAsync(_stopReading.Token).ConfigureAwait(false);
-                    if (Begin(record) is { } work)
+                    var begun = Begin(record, address);
+                    Volatile.Write(ref _readUntil, next);
+                    if (begun is { } work)
                     {
                         // Rendering and dispatching run on the pool, so the reader goes on to the next decision.
                         Interlocked.Increment(ref _sending);

@@ -45,6 +45,56 @@ internal sealed class SendDeadLetters : IDisposable
         }
     }
 
+    /// <summary>Removes every failed send of <paramref name="userId"/> (an erasure), rewriting the file atomically.</summary>
+    public void RemoveUser(string userId)
+    {
+        lock (_gate)
+        {
+            _stream?.Dispose();
+            _stream = null;
+            if (!File.Exists(_path))
+            {
+                return;
+            }
+
+            var kept = new List<string>();
+            var removed = 0;
+            foreach (var line in File.ReadLines(_path))
+            {
+                if (IsOf(line, userId))
+                {
+                    removed++;
+                }
+                else
+                {
+                    kept.Add(line);
+                }
+            }
+
+            if (removed == 0)
+            {
+                return;
+            }
+
+            var temporary = _path + ".tmp";
+            File.WriteAllLines(temporary, kept);
+            File.Move(temporary, _path, overwrite: true);
+        }
+    }
+
+    private static bool IsOf(string line, string userId)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.TryGetProperty("user_id", out var user) && user.ValueEquals(userId);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     private static byte[] Serialize(SendRecord ending, string trigger, string userId, string? to)
     {
         using var buffer = new MemoryStream();

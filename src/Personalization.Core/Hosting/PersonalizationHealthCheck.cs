@@ -6,7 +6,7 @@ namespace Personalization.Hosting;
 
 /// <summary>
 /// Reports the pipeline's health: <c>Healthy</c> while it runs, <c>Degraded</c> while its ingest queue is nearly full
-/// (callers are being held back or rejected with <c>pipeline_full</c>), <c>Unhealthy</c> when a stage failed (with
+/// (callers are being held back or rejected with <c>pipeline_full</c>), <c>Unhealthy</c> when a stage or the storage failed (with
 /// the failure) or when it is not running. Register it with
 /// <c>services.AddHealthChecks().AddCheck&lt;PersonalizationHealthCheck&gt;("personalization")</c>.
 /// </summary>
@@ -38,6 +38,13 @@ public sealed class PersonalizationHealthCheck : IHealthCheck
         if (_pipeline.Fault is { } fault)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy(fault.Message, fault, data));
+        }
+
+        if (_pipeline.StorageFault is { } storage)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy(
+                $"The personalization pipeline's storage failed: {storage.Message} Events are rejected with reason storage_unavailable until it is restarted.",
+                storage, data));
         }
 
         if (!_pipeline.IsRunning)

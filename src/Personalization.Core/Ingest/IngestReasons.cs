@@ -32,4 +32,9 @@ public static class IngestReasons
 
     /// <summary>The pipeline is stopping or stopped and takes no more events.</summary>
     public const string Stopped = "stopped";
+
+    /// <summary>The data directory's storage failed (a disk full, an I/O error): the event could not be made durable
+    /// and was not applied. The pipeline reports itself unhealthy and takes no more events until it is restarted;
+    /// send the event again then.</summary>
+    public const string StorageUnavailable = "storage_unavailable";
 }

@@ -6,7 +6,7 @@ namespace Personalization.Pipeline;
 /// <summary>The settings of one pipeline. Validated when the pipeline starts: every bad setting is named with its value.</summary>
 public sealed class PersonalizationOptions
 {
-    /// <summary>The data directory: the store, checkpoints and (later) the ingest log and dead letters live here.
+    /// <summary>The data directory: the store, its checkpoints, the ingest log, the outbox and dead letters live here.
     /// Only one pipeline (in any process) may open a directory at a time.</summary>
     /// <value>The default is <c>data/personalization</c>, relative to the current directory.</value>
     public string DataDirectory { get; set; } = Path.Combine("data", "personalization");
@@ -40,6 +40,22 @@ public sealed class PersonalizationOptions
     /// <value>The default is 1 second. Between 10 milliseconds and 1 minute.</value>
     public TimeSpan ClockTickInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>When acknowledged events are safe from a crash: see <see cref="DurabilityMode"/>.</summary>
+    /// <value>The default is <see cref="DurabilityMode.GroupCommit"/>.</value>
+    public DurabilityMode Durability { get; set; } = DurabilityMode.GroupCommit;
+
+    /// <summary>In <see cref="DurabilityMode.GroupCommit"/>, how long a commit of the ingest log waits for more events
+    /// to share its fsync. Longer means fewer fsyncs under load and a longer wait for each acknowledgement.</summary>
+    /// <value>The default is 2 milliseconds. Between zero and 1 second.</value>
+    public TimeSpan GroupCommitInterval { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>How often the pipeline takes a consistent checkpoint of all its state (profiles, dedupe index, trigger
+    /// instances and timers, send ledger, clocks) with the ingest-log position it reflects. Recovery replays the log
+    /// from there, so this bounds the recovery time and the size of the ingest log. A graceful stop always checkpoints.</summary>
+    /// <value>The default is 1 minute. <see cref="TimeSpan.Zero"/> turns periodic checkpoints off; otherwise between
+    /// 1 second and 1 day.</value>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Sizes of the embedded store.</summary>
     public StoreOptions Store { get; set; } = new();
 
@@ -61,4 +77,7 @@ public sealed class PersonalizationOptions
     /// <summary>Rendering and delivery of the triggers' emails: templates, sender, unsubscribe link, dispatcher, retries.</summary>
     /// <value>The default has no dispatcher: delivery is off and decisions go only to <see cref="SendSink"/>.</value>
     public Delivery.DeliveryOptions Delivery { get; set; } = new();
+
+    /// <summary>Creates the ingest log's device from its file path (tests: a device that fails on demand).</summary>
+    internal Func<string, FASTER.core.IDevice>? IngestLogDeviceFactory { get; set; }
 }

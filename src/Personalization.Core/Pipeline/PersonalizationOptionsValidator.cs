@@ -30,6 +30,17 @@ public sealed class PersonalizationOptionsValidator : IValidateOptions<Personali
 
         Range(errors, nameof(options.DedupeWindow), options.DedupeWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365));
         Range(errors, nameof(options.AllowedLateness), options.AllowedLateness, TimeSpan.Zero, TimeSpan.FromDays(1));
+        if (!Enum.IsDefined(options.Durability))
+        {
+            errors.Add($"Durability must be None, GroupCommit or PerEvent; it is {(int)options.Durability}.");
+        }
+
+        Range(errors, nameof(options.GroupCommitInterval), options.GroupCommitInterval, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        if (options.CheckpointInterval != TimeSpan.Zero)
+        {
+            Range(errors, nameof(options.CheckpointInterval), options.CheckpointInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        }
+
         Range(errors, nameof(options.ClockTickInterval), options.ClockTickInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var trigger in options.Triggers)

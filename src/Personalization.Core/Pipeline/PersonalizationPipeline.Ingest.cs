@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Personalization.Diagnostics;
 using Personalization.Events;
 using Personalization.Ingest;
+using Personalization.Storage;
 
 namespace Personalization.Pipeline;
 
@@ -77,6 +78,8 @@ public sealed partial class PersonalizationPipeline
         EnsureStarted();
         using var activity = PipelineActivities.StartIngest(events.Count);
         var ingestTimestamp = Stopwatch.GetTimestamp();
+        var ingestTime = _timeProvider.GetUtcNow();
+        var log = _ingestLog;
         var completion = new IngestCompletion(events.Count);
         var writer = _ingest.Writer;
         for (var i = 0; i < events.Count; i++)
@@ -95,7 +98,15 @@ public sealed partial class PersonalizationPipeline
                 continue;
             }
 
-            var item = PipelineItem.ForEvent(@event, completion, i, ingestTimestamp);
+            if (_storageFault is not null)
+            {
+                SetRejected(completion, i, @event, IngestReasons.StorageUnavailable, StorageUnavailableMessage());
+                continue;
+            }
+
+            // The log entry is serialized here, on the caller's thread, so the dedupe stage only appends bytes.
+            var entry = log is null ? null : IngestLogEntry.ForEvent(@event, ingestTime);
+            var item = PipelineItem.ForEvent(@event, completion, i, ingestTimestamp, ingestTime, entry);
             if (writer.TryWrite(item))
             {
                 continue;

@@ -22,8 +22,7 @@ public sealed partial class PersonalizationPipeline
             {
                 _state = 2;
                 _ticker?.Dispose();
-                _ingest.Writer.TryComplete();
-                _closing = DrainAndCloseAsync();
+                _closing = StopCheckpointsThenDrainAsync();
             }
 
             closing = _closing ?? Task.CompletedTask;
@@ -36,6 +35,16 @@ public sealed partial class PersonalizationPipeline
         await closing.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    // A periodic checkpoint in progress finishes first (its barrier needs the stages running); then the ingest closes.
+    private async Task StopCheckpointsThenDrainAsync()
+    {
+        await StopCheckpointLoopAsync().ConfigureAwait(false);
+        await _checkpointGate.WaitAsync().ConfigureAwait(false);
+        _ingest.Writer.TryComplete();
+        _checkpointGate.Release();
+        await DrainAndCloseAsync().ConfigureAwait(false);
+    }
+
     // Runs to the end whatever the stop's caller does: closing the store under running shards would lose what they apply.
     private async Task DrainAndCloseAsync()
     {
@@ -43,24 +52,20 @@ public sealed partial class PersonalizationPipeline
         using var activity = PipelineActivities.Source.StartActivity("personalization.stop");
         try
         {
-            var delivered = false;
+            var stagesFailed = true;
             try
             {
                 await Task.WhenAll(_stageTasks).ConfigureAwait(false);
+                stagesFailed = false;
             }
             finally
             {
                 // Every decision the stages made is delivered (or dead-lettered) before the checkpoint, so the
                 // checkpoint's ledger holds every send and the outbox can be emptied after it.
-                delivered = await DrainDeliveryAsync().ConfigureAwait(false);
+                var delivered = await DrainDeliveryAsync().ConfigureAwait(false);
 
-                // Even after a stage failed, what the other stages applied is worth keeping.
-                await _store!.CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-
-            if (delivered)
-            {
-                await _delivery!.TruncateAsync(CancellationToken.None).ConfigureAwait(false);
+                // Without an ingest log, even after a stage failed, what the other stages applied is worth keeping.
+                await TakeFinalCheckpointAsync(stagesFailed, delivered).ConfigureAwait(false);
             }
         }
         finally
@@ -95,6 +100,12 @@ public sealed partial class PersonalizationPipeline
         _dedupeSession?.Dispose();
         _dedupeSession = null;
         _dedupe = null;
+        if (_ingestLog is not null)
+        {
+            await _ingestLog.DisposeAsync().ConfigureAwait(false);
+            _ingestLog = null;
+        }
+
         if (_store is not null)
         {
             await _store.DisposeAsync().ConfigureAwait(false);
@@ -120,6 +131,11 @@ public sealed partial class PersonalizationPipeline
         }
 
         _dedupeSession?.Dispose();
+        if (_ingestLog is not null)
+        {
+            await _ingestLog.DisposeAsync().ConfigureAwait(false);
+        }
+
         while (_readerSessions.TryTake(out var session))
         {
             session.Dispose();

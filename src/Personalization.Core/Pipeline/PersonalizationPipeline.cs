@@ -149,9 +149,23 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
             }
 
             StartStages();
+            try
+            {
+                await ReplayIngestLogAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The stages are running: stop them before the store closes.
+                _ingest.Writer.TryComplete();
+                await Task.WhenAll(_stageTasks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await ReleaseStorageAsync().ConfigureAwait(false);
+                throw;
+            }
+
             _state = 1;
+            StartCheckpointLoop();
             Log.PipelineStarted(_logger, Path.GetFullPath(_options.DataDirectory), _options.ShardCount, _options.Clock,
-                _store!.Recovered ? "recovered from its checkpoint" : "new", Stopwatch.GetElapsedTime(opening).TotalMilliseconds);
+                _store!.Recovered ? "recovered from its checkpoint" : "new", _options.Durability, Stopwatch.GetElapsedTime(opening).TotalMilliseconds);
         }
         finally
         {
@@ -166,6 +180,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         _store = FasterKeyValueStore.Open(Path.Combine(directory, "store"), Path.Combine(directory, "checkpoints"), _options.Store);
         _dedupeSession = _store.OpenSession();
         _dedupe = new DedupeIndex(_dedupeSession, _options.DedupeWindow);
+        OpenIngestLog(directory);
         var sink = _options.SendSink;
         if (_templates is not null)
         {
@@ -187,22 +202,31 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         _shards = new ShardWorker[_options.ShardCount];
         for (var i = 0; i < _shards.Length; i++)
         {
-            _shards[i] = new ShardWorker(i, _options.ChannelCapacity, _store.OpenSession(), evaluator, _clock, _metrics, _logger);
+            _shards[i] = new ShardWorker(i, _options.ChannelCapacity, _store.OpenSession(), evaluator, _clock, _metrics, _logger, EraseFromShard);
         }
+
+        RestoreClocks();
     }
 
     private void StartStages()
     {
-        var tasks = new Task[_shards.Length + 1];
-        tasks[0] = Task.Run(() => RunStageAsync("dedupe", RunDedupeStageAsync));
+        var tasks = new List<Task>(_shards.Length + 2)
+        {
+            Task.Run(() => RunStageAsync("dedupe", RunDedupeStageAsync)),
+        };
+        if (_commit is { } commit)
+        {
+            tasks.Add(Task.Run(() => RunStageAsync("commit", RunCommitStageAsync, commit.Writer)));
+        }
+
         for (var i = 0; i < _shards.Length; i++)
         {
             var shard = _shards[i];
             var name = "shard-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            tasks[i + 1] = Task.Run(() => RunStageAsync(name, shard.RunAsync, shard.Writer));
+            tasks.Add(Task.Run(() => RunStageAsync(name, shard.RunAsync, shard.Writer)));
         }
 
-        _stageTasks = tasks;
+        _stageTasks = [.. tasks];
         if (_delivery is { } delivery)
         {
             _deliveryTask = Task.Run(() => RunStageAsync("deliver", delivery.RunAsync));
@@ -229,6 +253,13 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
 
     private static readonly PipelineItem s_tick = PipelineItem.ForTick();
 
+    // On the user's shard, after the shard deleted the profile: the trigger state and the delivery records go too.
+    private void EraseFromShard(int shard, string userId)
+    {
+        var sendKeys = _engine?.Erase(shard, userId) ?? [];
+        _delivery?.ForgetUser(userId, sendKeys);
+    }
+
     private async Task RunStageAsync(string stage, Func<Task> run, ChannelWriter<PipelineItem>? input = null)
     {
         try
@@ -243,6 +274,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
             // Nothing may wait forever on a dead stage: its input closes (so the stage before it fails too and the
             // whole pipeline winds down), and every caller waiting for a verdict or a barrier gets the fault.
             input?.TryComplete(fault);
+            _commit?.Writer.TryComplete(fault);
             _ingest.Writer.TryComplete(fault);
             throw fault;
         }

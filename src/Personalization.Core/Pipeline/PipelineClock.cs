@@ -19,9 +19,11 @@ internal sealed class PipelineClock
 
     public ClockMode Mode => _mode;
 
-    /// <summary>The clock's reading as an event with <paramref name="timestamp"/> arrives.</summary>
-    public DateTimeOffset OnEvent(DateTimeOffset timestamp) =>
-        _mode == ClockMode.EventTime ? timestamp - _allowedLateness : _timeProvider.GetUtcNow();
+    /// <summary>The clock's reading as an event with <paramref name="timestamp"/>, ingested at
+    /// <paramref name="ingestTime"/>, is applied. In processing time that is the ingest time, so an event replayed from
+    /// the ingest log after a crash is applied at the time it first had.</summary>
+    public DateTimeOffset OnEvent(DateTimeOffset timestamp, DateTimeOffset ingestTime) =>
+        _mode == ClockMode.EventTime ? timestamp - _allowedLateness : ingestTime;
 
     /// <summary>The clock's reading on an idle tick; event time does not move without events.</summary>
     public DateTimeOffset OnTick() =>

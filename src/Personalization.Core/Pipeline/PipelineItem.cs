@@ -1,26 +1,35 @@
 using Personalization.Events;
+using Personalization.Storage;
 
 namespace Personalization.Pipeline;
 
-/// <summary>What flows through the stages' channels: an event, or a barrier that every shard must pass.</summary>
+/// <summary>What flows through the stages' channels: an event, an erasure, or a barrier that every shard must pass.</summary>
 internal sealed class PipelineItem
 {
-    private PipelineItem(SegmentEvent? @event, IngestCompletion? completion, int index, PipelineBarrier? barrier, long ingestTimestamp)
+    private PipelineItem(SegmentEvent? @event, string? eraseUserId, IngestCompletion? completion, int index, PipelineBarrier? barrier,
+        long ingestTimestamp, DateTimeOffset ingestTime, byte[]? logEntry, bool replayed)
     {
         Event = @event;
+        EraseUserId = eraseUserId;
         Completion = completion;
         Index = index;
         Barrier = barrier;
         IngestTimestamp = ingestTimestamp;
+        IngestTime = ingestTime;
+        LogEntry = logEntry;
+        Replayed = replayed;
     }
 
-    /// <summary>The event, unless this is a barrier.</summary>
+    /// <summary>The event, unless this is an erasure or a barrier.</summary>
     public SegmentEvent? Event { get; }
 
-    /// <summary>Where the dedupe stage reports this event's verdict to the ingest caller.</summary>
+    /// <summary>The user whose data this item erases, when it is an erasure.</summary>
+    public string? EraseUserId { get; }
+
+    /// <summary>Where the stages report this item's verdict to the ingest caller (none for replayed items).</summary>
     public IngestCompletion? Completion { get; }
 
-    /// <summary>This event's position in its ingest call.</summary>
+    /// <summary>This item's position in its ingest call.</summary>
     public int Index { get; }
 
     /// <summary>The barrier, when this item is one.</summary>
@@ -29,11 +38,36 @@ internal sealed class PipelineItem
     /// <summary><see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> at the ingest call, for end-to-end latency.</summary>
     public long IngestTimestamp { get; }
 
-    public static PipelineItem ForEvent(SegmentEvent @event, IngestCompletion completion, int index, long ingestTimestamp) =>
-        new(@event, completion, index, null, ingestTimestamp);
+    /// <summary>The pipeline clock's wall-clock time at the ingest call (kept in the ingest log, so that a replay after a
+    /// crash applies the event at the processing time it first had).</summary>
+    public DateTimeOffset IngestTime { get; }
+
+    /// <summary>The ingest-log entry to append for this item (durable modes), serialized by the caller's thread.</summary>
+    public byte[]? LogEntry { get; }
+
+    /// <summary>Whether the item comes from the ingest log at recovery: it is already durable and nobody waits for it.</summary>
+    public bool Replayed { get; }
+
+    /// <summary>Set by the dedupe stage: the address after this item's log entry (0 when nothing was appended).</summary>
+    public long LogEnd { get; set; }
+
+    /// <summary>Set by the dedupe stage: whether the event is a duplicate (its verdict waits for the commit all the same).</summary>
+    public bool IsDuplicate { get; set; }
+
+    public static PipelineItem ForEvent(SegmentEvent @event, IngestCompletion completion, int index, long ingestTimestamp,
+        DateTimeOffset ingestTime, byte[]? logEntry) =>
+        new(@event, null, completion, index, null, ingestTimestamp, ingestTime, logEntry, replayed: false);
+
+    public static PipelineItem ForErase(string userId, IngestCompletion completion, long ingestTimestamp, DateTimeOffset ingestTime,
+        byte[]? logEntry) =>
+        new(null, userId, completion, 0, null, ingestTimestamp, ingestTime, logEntry, replayed: false);
+
+    /// <summary>An entry of the ingest log, replayed at recovery.</summary>
+    public static PipelineItem ForReplay(IngestLogEntry entry, long ingestTimestamp) =>
+        new(entry.Event, entry.EraseUserId, null, 0, null, ingestTimestamp, entry.IngestTime, null, replayed: true);
 
     /// <summary>An item that only makes a shard look at the clock.</summary>
-    public static PipelineItem ForTick() => new(null, null, 0, null, 0);
+    public static PipelineItem ForTick() => new(null, null, null, 0, null, 0, default, null, replayed: false);
 
-    public static PipelineItem ForBarrier(PipelineBarrier barrier) => new(null, null, 0, barrier, 0);
+    public static PipelineItem ForBarrier(PipelineBarrier barrier) => new(null, null, null, 0, barrier, 0, default, null, replayed: false);
 }

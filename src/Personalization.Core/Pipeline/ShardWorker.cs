@@ -27,11 +27,13 @@ internal sealed class ShardWorker : IDisposable
     private readonly ArrayBufferWriter<byte> _previous = new(1024);
     private readonly ArrayBufferWriter<byte> _next = new(1024);
     private readonly TriggerEventContext _context;
+    private readonly Action<int, string>? _erase;
     private DateTimeOffset _now = DateTimeOffset.MinValue;
 
     public ShardWorker(int shard, int capacity, IKeyValueSession session, ITriggerEvaluator? evaluator, PipelineClock clock,
-        PipelineMetrics metrics, ILogger logger)
+        PipelineMetrics metrics, ILogger logger, Action<int, string>? erase = null)
     {
+        _erase = erase;
         _shard = shard;
         _channel = Channel.CreateBounded<PipelineItem>(new BoundedChannelOptions(capacity)
         {
@@ -65,6 +67,13 @@ internal sealed class ShardWorker : IDisposable
                 if (item.Barrier is { } barrier)
                 {
                     PassBarrier(barrier);
+
+                    // A checkpoint holds the shard here until the store is checkpointed.
+                    await barrier.Resumed.ConfigureAwait(false);
+                }
+                else if (item.EraseUserId is { } userId)
+                {
+                    Erase(item, userId);
                 }
                 else if (item.Event is null)
                 {
@@ -83,7 +92,7 @@ internal sealed class ShardWorker : IDisposable
         var @event = item.Event!;
         try
         {
-            AdvanceClock(_clock.OnEvent(@event.Timestamp));
+            AdvanceClock(_clock.OnEvent(@event.Timestamp, item.IngestTime));
             var start = Stopwatch.GetTimestamp();
             var profile = Apply(@event);
             _metrics.EnrichDone(start);
@@ -135,6 +144,27 @@ internal sealed class ShardWorker : IDisposable
         }
     }
 
+    // A privacy erasure: the profile goes here, the trigger and delivery state in the hook (on this shard's thread,
+    // so no event of the user is applied at the same time).
+    private void Erase(PipelineItem item, string userId)
+    {
+        try
+        {
+            var keyLength = StoreKeys.Write(StoreKeys.Profile, userId, _key);
+            _session.Delete(_key.AsSpan(0, keyLength));
+            _erase?.Invoke(_shard, userId);
+            item.Completion?.Set(0, Ingest.IngestResult.Accepted(userId));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.EraseFailed(_logger, ex, userId, _shard);
+            item.Completion?.Set(0, Ingest.IngestResult.Rejected(userId, Ingest.IngestReasons.ProcessingError, $"Erasing '{userId}' failed: {ex.Message}"));
+        }
+    }
+
+    /// <summary>Sets the clock a checkpoint recorded (before the shard runs).</summary>
+    public void RestoreClock(DateTimeOffset now) => _now = now;
+
     private void Tick() => AdvanceClock(_clock.OnTick());
 
     private void AdvanceClock(DateTimeOffset now)
@@ -153,6 +183,11 @@ internal sealed class ShardWorker : IDisposable
         if (barrier.IsFinal)
         {
             NotifyClock(isFinal: true);
+        }
+
+        if (barrier.IsCheckpoint)
+        {
+            barrier.ShardClocks[_shard] = _now;
         }
 
         barrier.ShardPassed();

@@ -36,12 +36,18 @@ internal sealed class AppendLog : IAsyncDisposable
     /// <param name="memoryBytes">The in-memory buffer (rounded down to a power of two, at least 1 MiB); pages are a
     /// quarter of it, at most 4 MiB. Appends wait when the buffer is full of pages not yet written.</param>
     /// <param name="commitWindow">How long a commit waits for more appends to join it; zero commits at once.</param>
-    public static AppendLog Open(string directory, string fileName, long memoryBytes, TimeSpan commitWindow)
+    /// <param name="deviceFactory">Creates the device from the log file's path (tests use a device that fails on
+    /// demand); the default is a local file device.</param>
+    public static AppendLog Open(string directory, string fileName, long memoryBytes, TimeSpan commitWindow,
+        Func<string, IDevice>? deviceFactory = null)
     {
         Directory.CreateDirectory(directory);
         var memoryBits = Math.Max(20, (int)Math.Log2(memoryBytes));
         var pageBits = Math.Min(22, memoryBits - 2);
-        var device = Devices.CreateLogDevice(Path.Combine(directory, fileName), preallocateFile: false, recoverDevice: true);
+        var path = Path.Combine(directory, fileName);
+        var device = deviceFactory is null
+            ? Devices.CreateLogDevice(path, preallocateFile: false, recoverDevice: true)
+            : deviceFactory(path);
         try
         {
             var log = new FasterLog(new FasterLogSettings
@@ -130,7 +136,15 @@ internal sealed class AppendLog : IAsyncDisposable
                 {
                 }
 
-                await _log.CommitAsync(_stop.Token).ConfigureAwait(false);
+                try
+                {
+                    await _log.CommitAsync(_stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The waiters of this commit see the failure (FasterLog faults their wait); the loop stays up, so
+                    // a later request tries again once the device works.
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -16,6 +16,9 @@ internal static class StoreKeys
     /// <summary>A send ledger entry, by send key.</summary>
     public const byte SendLedger = (byte)'l';
 
+    /// <summary>The pipeline's own records, such as the state of the last checkpoint.</summary>
+    public const byte Meta = (byte)'m';
+
     /// <summary>The longest id a key holds; longer ids are rejected at ingest before they reach the store.</summary>
     public const int MaxIdBytes = 1024;
 

@@ -65,8 +65,8 @@ public class PersonalizationHealthCheckTests
         await using var pipeline = await TestPipelines.StartAsync(options);
         var check = new PersonalizationHealthCheck(pipeline);
 
-        // The shard holds the first event at the gate; its queue, then the dedupe stage, then the ingest queue fill up.
-        var pending = Enumerable.Range(0, 64).Select(i => pipeline.IngestAsync(TestEvents.Track("u" + i, "Clicked")).AsTask()).ToList();
+        // The shard holds the first event at the gate; its queue, the commit stage, the dedupe stage, then the ingest queue fill up.
+        var pending = Enumerable.Range(0, 128).Select(i => pipeline.IngestAsync(TestEvents.Track("u" + i, "Clicked")).AsTask()).ToList();
         await gate.Entered.WaitAsync(TestPipelines.Timeout);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (pipeline.IngestQueueDepth < 15 && waited.Elapsed < TestPipelines.Timeout)

@@ -26,6 +26,13 @@ internal sealed class OutboxLog : IAsyncDisposable
     /// <summary>The first address still in the log.</summary>
     public long BeginAddress => _log.BeginAddress;
 
+    /// <summary>The address after the last append.</summary>
+    public long TailAddress => _log.TailAddress;
+
+    /// <summary>Drops the records before <paramref name="address"/> (a checkpoint holds what they said).</summary>
+    public ValueTask TruncateUntilAsync(long address, CancellationToken cancellationToken) =>
+        address > _log.BeginAddress ? _log.TruncateUntilAsync(address, cancellationToken) : ValueTask.CompletedTask;
+
     /// <summary>Appends a record and asks for a commit (delivery reads only what is committed).</summary>
     public void Append(OutboxRecord record)
     {

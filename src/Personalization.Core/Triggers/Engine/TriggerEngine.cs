@@ -68,6 +68,49 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
         _shards = [];
     }
 
+    /// <summary>
+    /// Erases a user's trigger state on their shard: every pending instance (keyed by the user, or by a key in the
+    /// user's decision trace) and the user's record (entry counts, sends, trace). Their stale timer entries are skipped
+    /// when due. A later event of the user starts over, with occurrence 1. Returns the send keys the user's instances
+    /// can have had, so that delivery can forget them.
+    /// </summary>
+    public IReadOnlyList<string> Erase(int shardIndex, string userId)
+    {
+        if (shardIndex >= _shards.Length)
+        {
+            return [];
+        }
+
+        var shard = _shards[shardIndex];
+        var userKey = TriggerKeys.ForUser(userId);
+        var instanceKeys = new HashSet<string>(StringComparer.Ordinal) { userId };
+        var user = shard.Store.Read<TriggerUserRecord>(userKey);
+        if (user is not null)
+        {
+            foreach (var entry in user.Trace.Decode())
+            {
+                instanceKeys.Add(entry.InstanceKey);
+            }
+        }
+
+        var sendKeys = new List<string>();
+        foreach (var trigger in _triggers)
+        {
+            var occurrences = user?.Entries.GetValueOrDefault(trigger.Name) ?? 0;
+            foreach (var instanceKey in instanceKeys)
+            {
+                shard.Store.Delete(TriggerKeys.ForInstance(TriggerKeys.InstanceId(trigger.Name, userId, instanceKey)));
+                for (long occurrence = 1; occurrence <= occurrences; occurrence++)
+                {
+                    sendKeys.Add(TriggerKeys.SendKey(trigger.Name, userId, instanceKey, occurrence));
+                }
+            }
+        }
+
+        shard.Store.Delete(userKey);
+        return sendKeys;
+    }
+
     public void OnEvent(TriggerEventContext context)
     {
         var name = TriggerEventNames.Of(context.Event);
