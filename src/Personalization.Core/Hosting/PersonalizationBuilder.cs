@@ -19,6 +19,23 @@ public sealed partial class PersonalizationBuilder
         return Configure(o => o.DataDirectory = path);
     }
 
+    /// <summary>
+    /// Sets when acknowledged events are safe from a crash (<see cref="DurabilityMode"/>; the default is
+    /// <see cref="DurabilityMode.GroupCommit"/> with a 2 ms commit window) and, optionally, the group commit window.
+    /// </summary>
+    public PersonalizationBuilder UseDurability(DurabilityMode mode, TimeSpan? groupCommitInterval = null) => Configure(o =>
+    {
+        o.Durability = mode;
+        if (groupCommitInterval is { } interval)
+        {
+            o.GroupCommitInterval = interval;
+        }
+    });
+
+    /// <summary>Takes a consistent checkpoint every <paramref name="interval"/> (the default is 1 minute;
+    /// <see cref="TimeSpan.Zero"/> checkpoints only on a graceful stop).</summary>
+    public PersonalizationBuilder UseCheckpointInterval(TimeSpan interval) => Configure(o => o.CheckpointInterval = interval);
+
     /// <summary>Changes any pipeline setting. Settings are validated when the host starts.</summary>
     public PersonalizationBuilder Configure(Action<PersonalizationOptions> configure)
     {

@@ -81,6 +81,35 @@ public sealed partial class PersonalizationPipeline
         Log.PipelineStopped(_logger, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
+    /// <summary>
+    /// For tests: what a crash leaves behind. The stages stop without a checkpoint, sends in flight are abandoned, the
+    /// ingest log and the outbox close without a last commit, and the directory lock is released; the next pipeline on
+    /// the directory recovers from the last checkpoint and the logs, as after a kill.
+    /// </summary>
+    internal async Task AbandonAsync()
+    {
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_state != 1)
+            {
+                throw new InvalidOperationException("Only a running pipeline can be abandoned.");
+            }
+
+            _state = 3;
+            _ticker?.Dispose();
+            await StopCheckpointLoopAsync().ConfigureAwait(false);
+            await _checkpointGate.WaitAsync().ConfigureAwait(false);
+            _ingest.Writer.TryComplete();
+            await Task.WhenAll(_stageTasks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await CloseStorageAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
     // Undoes a partly done OpenStorage.
     private async ValueTask ReleaseStorageAsync()
     {

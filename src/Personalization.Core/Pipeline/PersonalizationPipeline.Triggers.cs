@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Personalization.Triggers;
 using Personalization.Triggers.Engine;
 
@@ -36,5 +37,31 @@ public sealed partial class PersonalizationPipeline
         {
             ReturnReader(session);
         }
+    }
+
+    /// <summary>
+    /// Every pending trigger instance (waiting for its due time), in no particular order: for operations (what is
+    /// about to be sent) and for comparing two stores. Walks the store's log once, so it costs about as much as a
+    /// profile scan.
+    /// </summary>
+    public async IAsyncEnumerable<PendingTrigger> ScanPendingTriggersAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var session = RentReader();
+        try
+        {
+            foreach (var record in session.Scan(TriggerKeys.Instance))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var instance = MessagePack.MessagePackSerializer.Deserialize<TriggerInstanceRecord>(record.Value, MessagePack.MessagePackSerializerOptions.Standard);
+                yield return new PendingTrigger(instance.Trigger, instance.UserId, instance.InstanceKey, instance.Occurrence,
+                    new DateTimeOffset(instance.EnteredAtTicks, TimeSpan.Zero), new DateTimeOffset(instance.DueAtTicks, TimeSpan.Zero), instance.Restarts);
+            }
+        }
+        finally
+        {
+            ReturnReader(session);
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 }
