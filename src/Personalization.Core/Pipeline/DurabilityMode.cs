@@ -12,8 +12,8 @@ public enum DurabilityMode
 
     /// <summary>
     /// The default. Every accepted event is appended to the ingest log, and acknowledged after a group commit (an
-    /// fsync) that covers it. A commit waits up to <see cref="PersonalizationOptions.GroupCommitInterval"/> for
-    /// more events to share it. A crash loses nothing that was acknowledged.
+    /// fsync) that covers it. Commits start at most once per <see cref="PersonalizationOptions.GroupCommitInterval"/>,
+    /// and every event appended in between shares the next one. A crash loses nothing that was acknowledged.
     /// </summary>
     GroupCommit = 1,
 

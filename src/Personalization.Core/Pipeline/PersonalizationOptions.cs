@@ -44,8 +44,9 @@ public sealed class PersonalizationOptions
     /// <value>The default is <see cref="DurabilityMode.GroupCommit"/>.</value>
     public DurabilityMode Durability { get; set; } = DurabilityMode.GroupCommit;
 
-    /// <summary>In <see cref="DurabilityMode.GroupCommit"/>, how long a commit of the ingest log waits for more events
-    /// to share its fsync. Longer means fewer fsyncs under load and a longer wait for each acknowledgement.</summary>
+    /// <summary>In <see cref="DurabilityMode.GroupCommit"/>, the shortest time between two commits (fsyncs) of the ingest
+    /// log: an idle log commits at once, a busy one at most once per interval, and every event appended in between
+    /// shares the next commit. Longer means fewer fsyncs under load and a longer wait for each acknowledgement.</summary>
     /// <value>The default is 2 milliseconds. Between zero and 1 second.</value>
     public TimeSpan GroupCommitInterval { get; set; } = TimeSpan.FromMilliseconds(2);
 

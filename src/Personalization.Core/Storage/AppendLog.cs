@@ -35,7 +35,8 @@ internal sealed class AppendLog : IAsyncDisposable
     /// <param name="fileName">The log file's name (FASTER adds a segment number).</param>
     /// <param name="memoryBytes">The in-memory buffer (rounded down to a power of two, at least 1 MiB); pages are a
     /// quarter of it, at most 4 MiB. Appends wait when the buffer is full of pages not yet written.</param>
-    /// <param name="commitWindow">How long a commit waits for more appends to join it; zero commits at once.</param>
+    /// <param name="commitWindow">The shortest time between the starts of two commits: appends made meanwhile share the
+    /// next commit. Zero commits as soon as asked.</param>
     /// <param name="deviceFactory">Creates the device from the log file's path (tests use a device that fails on
     /// demand); the default is a local file device.</param>
     public static AppendLog Open(string directory, string fileName, long memoryBytes, TimeSpan commitWindow,
@@ -125,12 +126,18 @@ internal sealed class AppendLog : IAsyncDisposable
         var requests = _requests.Reader;
         try
         {
+            var lastCommit = 0L;
             while (await requests.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
             {
-                if (_commitWindow > TimeSpan.Zero)
+                // Commits start at most once per window: an idle log commits at once, a busy one every window (or
+                // back to back when an fsync takes longer), and everything appended in between shares the next one.
+                var wait = _commitWindow - TimeProvider.System.GetElapsedTime(lastCommit);
+                if (lastCommit != 0 && wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(_commitWindow, TimeProvider.System, _stop.Token).ConfigureAwait(false);
+                    await Task.Delay(wait, TimeProvider.System, _stop.Token).ConfigureAwait(false);
                 }
+
+                lastCommit = TimeProvider.System.GetTimestamp();
 
                 while (requests.TryRead(out _))
                 {
