@@ -6,33 +6,47 @@ using Personalization.Profiles;
 
 namespace Personalization.Samples.Replay;
 
-/// <summary>Counts the stored profiles and, when asked, writes each as one JSON object per line.</summary>
+/// <summary>Counts the stored profiles and, when asked, writes each as one JSON object per line, sorted by user id.</summary>
 internal static class ProfileExport
 {
     private static readonly JsonWriterOptions s_options = new() { Indented = false, SkipValidation = false };
 
     public static async Task<long> CountAsync(PersonalizationPipeline pipeline, Stream? output)
     {
-        long count = 0;
-        await using var writer = output is null ? null : new Utf8JsonWriter(output, s_options);
+        if (output is null)
+        {
+            long count = 0;
+            await foreach (var _ in pipeline.ScanAsync())
+            {
+                count++;
+            }
+
+            return count;
+        }
+
+        // The scan walks the store's log, whose order depends on how the shards interleaved: sorted by user id, two
+        // stores with the same profiles give the same file, line by line. Only the ids are held in memory; each
+        // profile is read again by its id.
+        var userIds = new List<string>();
         await foreach (var profile in pipeline.ScanAsync())
         {
-            count++;
-            if (writer is not null)
-            {
-                Write(writer, profile);
-                await writer.FlushAsync();
-                writer.Reset();
-                output!.WriteByte((byte)'\n');
-            }
+            userIds.Add(profile.UserId);
         }
 
-        if (output is not null)
+        userIds.Sort(StringComparer.Ordinal);
+        await using var writer = new Utf8JsonWriter(output, s_options);
+        foreach (var userId in userIds)
         {
-            await output.FlushAsync();
+            var profile = await pipeline.GetAsync(userId)
+                ?? throw new InvalidOperationException($"The profile of '{userId}' was scanned but cannot be read.");
+            Write(writer, profile);
+            await writer.FlushAsync();
+            writer.Reset();
+            output.WriteByte((byte)'\n');
         }
 
-        return count;
+        await output.FlushAsync();
+        return userIds.Count;
     }
 
     /// <summary>Writes one profile as a JSON object with snake_case keys.</summary>

@@ -36,10 +36,11 @@ internal static class Program
         try
         {
             using var source = ReplaySource.Open(options);
-            using var dump = OpenDump(options.DumpProfiles);
+            using var dump = OpenDump(options.DumpProfiles, "--dump-profiles");
+            using var timerDump = OpenDump(options.DumpTimers, "--dump-timers");
             using var store = ReplayStore.Prepare(options);
             var result = await ProgressDisplay.RunAsync(source.Description,
-                progress => ReplayRunner.RunAsync(options, source, store, dump, progress, cancel.Token));
+                progress => ReplayRunner.RunAsync(options, source, store, new ReplayDumps(dump, timerDump), progress, cancel.Token));
             if (options.Json)
             {
                 using var stdout = Console.OpenStandardOutput();
@@ -62,7 +63,8 @@ internal static class Program
         }
     }
 
-    private static FileStream? OpenDump(string? path)
+    // Opened before the run, so a path that cannot be written fails at once, not after the replay.
+    private static FileStream? OpenDump(string? path, string option)
     {
         if (path is null)
         {
@@ -75,7 +77,7 @@ internal static class Program
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new ReplayInputException($"cannot write --dump-profiles '{path}': {ex.Message}", ex);
+            throw new ReplayInputException($"cannot write {option} '{path}': {ex.Message}", ex);
         }
     }
 

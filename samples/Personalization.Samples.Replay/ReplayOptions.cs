@@ -1,9 +1,10 @@
 using System.Globalization;
+using Personalization.Pipeline;
 
 namespace Personalization.Samples.Replay;
 
 /// <summary>The command line of the replay sample.</summary>
-internal sealed class ReplayOptions
+internal sealed partial class ReplayOptions
 {
     public const string Usage = """
         Replays shop traffic through the whole Personalization pipeline and reports throughput and latency.
@@ -26,7 +27,9 @@ internal sealed class ReplayOptions
           --capacity N           events each pipeline stage's queue holds (default 1,024; short queues keep the
                                  latency of a replay that runs flat out low)
           --json                 print one JSON object with the results on stdout (progress stays on stderr)
-          --dump-profiles PATH   write every profile as one JSON object per line to PATH
+          --dump-profiles PATH   write every profile as one JSON object per line to PATH, sorted by user id
+          --dump-timers PATH     write every pending trigger instance as one JSON object per line to PATH, sorted by
+                                 trigger, user id and instance key (with --keep-timers: what a store still has to fire)
           --cart-delay TIMESPAN  cart abandonment delay, as hh:mm:ss or d.hh:mm:ss (default 01:00:00)
           --dump-sends PATH      write every send decision (SendIntent) as one JSON object per line to PATH
           --outbox DIR           write each email as an .eml file into DIR (default: personalization-replay-outbox
@@ -39,6 +42,14 @@ internal sealed class ReplayOptions
           --no-delivery          run the triggers but send no emails (to measure what delivery costs)
           --frequency-cap N/24h  at most N emails per user per rolling window across all triggers (default: off)
           --quiet-hours 22-08    defer sends in these local hours (trait timezone, else UTC) to their end (default: off)
+          --durability MODE      none, group or per-event: when an accepted event is safe from a crash (default group:
+                                 acknowledged after a group commit of the ingest log)
+          --checkpoint-interval TIMESPAN
+                                 how often the store takes a consistent checkpoint (default 00:00:10; 0 turns periodic
+                                 checkpoints off; otherwise between 00:00:01 and 1.00:00:00)
+          --keep-timers          end with a flush instead of completing the replay: pending trigger instances stay
+                                 pending (to compare two stores; rerun with the same --store to go on after a crash)
+          --verbose              also show the pipeline's information and debug messages (start, recovery, checkpoints)
           --help                 show this help
         """;
 
@@ -92,6 +103,16 @@ internal sealed class ReplayOptions
 
     public string? EmailDomain { get; private set; }
 
+    public DurabilityMode Durability { get; private set; } = DurabilityMode.GroupCommit;
+
+    public TimeSpan CheckpointInterval { get; private set; } = TimeSpan.FromSeconds(10);
+
+    public bool KeepTimers { get; private set; }
+
+    public string? DumpTimers { get; private set; }
+
+    public bool Verbose { get; private set; }
+
     public bool Help { get; private set; }
 
     /// <summary>Parses <paramref name="args"/>; on failure <paramref name="error"/> says what is wrong in one line.</summary>
@@ -126,6 +147,26 @@ internal sealed class ReplayOptions
                     break;
                 case "--no-delivery":
                     options.NoDelivery = true;
+                    break;
+                case "--keep-timers":
+                    options.KeepTimers = true;
+                    break;
+                case "--verbose":
+                    options.Verbose = true;
+                    break;
+                case "--durability":
+                    if (!TryValue(args, ref i, name, inlineValue, out var durability, out error) || !TryDurability(options, durability, out error))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case "--checkpoint-interval":
+                    if (!TryValue(args, ref i, name, inlineValue, out var interval, out error) || !TryCheckpointInterval(options, interval, out error))
+                    {
+                        return false;
+                    }
+
                     break;
                 case "--cart-delay":
                     if (!TryValue(args, ref i, name, inlineValue, out var delay, out error))
@@ -188,6 +229,7 @@ internal sealed class ReplayOptions
                 case "--store":
                 case "--dump-profiles":
                 case "--dump-sends":
+                case "--dump-timers":
                     if (!TryValue(args, ref i, name, inlineValue, out var text, out error))
                     {
                         return false;
@@ -196,6 +238,7 @@ internal sealed class ReplayOptions
                     if (name == "--input") { options.Input = text; }
                     else if (name == "--store") { options.Store = text; }
                     else if (name == "--dump-sends") { options.DumpSends = text; }
+                    else if (name == "--dump-timers") { options.DumpTimers = text; }
                     else { options.DumpProfiles = text; }
                     break;
                 case "--events":

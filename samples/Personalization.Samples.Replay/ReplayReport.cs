@@ -37,9 +37,20 @@ internal static class ReplayReport
         }
 
         Row(table, "Store", result.TemporaryStore ? "temporary (deleted)" : result.DataDirectory);
+        Row(table, "Durability / checkpoints", $"{ReplayOptions.DurabilityName(result.Durability)} / {Interval(result.CheckpointInterval)}");
+        if (result.StoreRecovered)
+        {
+            Row(table, "Recovered", $"yes, {N(result.RecoveryReplayed)} log entries replayed");
+        }
+
         if (result.ProfilesDumpedTo is not null)
         {
             Row(table, "Profiles written to", result.ProfilesDumpedTo);
+        }
+
+        if (result.TimersDumpedTo is not null)
+        {
+            Row(table, $"Pending triggers ({N(result.PendingTriggers ?? 0)}) written to", result.TimersDumpedTo);
         }
 
         if (result.DeliveredTo is not null)
@@ -108,6 +119,15 @@ internal static class ReplayReport
         writer.WriteNumber("events_failed", result.EventsFailed);
         writer.WriteNumber("profiles", result.Profiles);
         writer.WriteNumber("shards", result.Shards);
+        writer.WriteString("durability", ReplayOptions.DurabilityName(result.Durability));
+        writer.WriteNumber("checkpoint_interval_seconds", result.CheckpointInterval.TotalSeconds);
+        writer.WriteBoolean("recovered", result.StoreRecovered);
+        writer.WriteNumber("recovery_replayed", result.RecoveryReplayed);
+        if (result.PendingTriggers is { } pending)
+        {
+            writer.WriteNumber("pending_triggers", pending);
+        }
+
         writer.WriteNumber("elapsed_seconds", Math.Round(result.ElapsedSeconds, 3));
         writer.WriteNumber("events_per_second", Math.Round(result.EventsPerSecond, 1));
         WriteLatency(writer, "latency_ms", result.Latency);
@@ -163,6 +183,9 @@ internal static class ReplayReport
     }
 
     private static void Row(Table table, string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+
+    private static string Interval(TimeSpan interval) =>
+        interval == TimeSpan.Zero ? "off" : interval.ToString("c", CultureInfo.InvariantCulture);
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

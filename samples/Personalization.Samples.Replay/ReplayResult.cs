@@ -1,3 +1,4 @@
+using Personalization.Pipeline;
 using Personalization.Triggers;
 
 namespace Personalization.Samples.Replay;
@@ -46,6 +47,23 @@ internal sealed class ReplayResult
     public required bool Interrupted { get; init; }
 
     public string? ProfilesDumpedTo { get; init; }
+
+    /// <summary>How many trigger instances were still pending at the end; null unless they were dumped.</summary>
+    public long? PendingTriggers { get; init; }
+
+    public string? TimersDumpedTo { get; init; }
+
+    public DurabilityMode Durability { get; init; }
+
+    /// <summary>How often the store took a checkpoint; zero when periodic checkpoints were off.</summary>
+    public TimeSpan CheckpointInterval { get; init; }
+
+    /// <summary>Whether the store was recovered from a checkpoint (a --store used before) rather than new.</summary>
+    public bool StoreRecovered { get; init; }
+
+    /// <summary>How many ingest-log entries the recovery replayed: those accepted after the last checkpoint of a run
+    /// that crashed (0 after a clean stop).</summary>
+    public long RecoveryReplayed { get; init; }
 
     /// <summary>What delivery did (all zero without triggers).</summary>
     public Personalization.Delivery.DeliveryCounts Delivery { get; init; }

@@ -10,12 +10,14 @@ namespace Personalization.Samples.Replay;
 
 /// <summary>
 /// Runs a replay through the whole pipeline: ingest in batches, in input order (so each user's events keep their
-/// order), complete the replay, count (and dump) the profiles, stop with a checkpoint.
+/// order), complete the replay (or only flush it, with --keep-timers), count (and dump) the profiles and the pending
+/// triggers, stop with a checkpoint. Rerun on the same --store after a crash, it goes on where the crash left off:
+/// the store recovers, and the events it had already applied come back as duplicates.
 /// </summary>
 internal static class ReplayRunner
 {
     public static async Task<ReplayResult> RunAsync(ReplayOptions options, ReplaySource source, ReplayStore store,
-        Stream? profileDump, IReplayProgress progress, CancellationToken cancellationToken)
+        ReplayDumps dumps, IReplayProgress progress, CancellationToken cancellationToken)
     {
         using var metrics = new PipelineMetricsListener();
         var sends = new InMemorySendIntentSink(capacity: int.MaxValue);
@@ -26,6 +28,15 @@ internal static class ReplayRunner
             ChannelCapacity = options.Capacity,
             Clock = ClockMode.EventTime,
             SendSink = options.DumpSends is null ? null : sends,
+            Durability = options.Durability,
+            CheckpointInterval = options.CheckpointInterval,
+
+            // A rerun reads the input from its start again and relies on the dedupe index to skip what the store has
+            // already applied. In event time the index forgets an id once the newest event time is a window past
+            // it, and the input spans days (a REES46 month, or --days of generated traffic): the default 7 days
+            // would let the first events of a long input count as new the second time. The longest window keeps
+            // every id of an input up to a year long.
+            DedupeWindow = TimeSpan.FromDays(365),
         };
         pipelineOptions.Store.MemoryBudgetBytes = options.StoreMib * 1024 * 1024;
         if (!options.NoTriggers)
@@ -49,9 +60,10 @@ internal static class ReplayRunner
         pipelineOptions.SendPolicies.QuietHoursEnd = options.QuietEnd;
 
         PersonalizationPipeline pipeline;
+        var logger = new StderrLoggerFactory(options.Verbose);
         try
         {
-            pipeline = await PersonalizationPipeline.StartNewAsync(pipelineOptions, new StderrLoggerFactory(), cancellationToken: cancellationToken);
+            pipeline = await PersonalizationPipeline.StartNewAsync(pipelineOptions, logger, cancellationToken: cancellationToken);
         }
         catch (InvalidOperationException ex)
         {
@@ -63,8 +75,19 @@ internal static class ReplayRunner
             var tally = new ReplayTally();
             var stopwatch = Stopwatch.StartNew();
             var interrupted = await IngestAsync(pipeline, source, options.BatchSize, tally, progress, cancellationToken);
-            progress.Phase("Completing the replay");
-            await pipeline.CompleteReplayAsync();
+            if (options.KeepTimers)
+            {
+                // A flush applies every event and fires what the event times have made due, and no more: the
+                // instances still waiting stay in the store, as a crash would have left them.
+                progress.Phase("Flushing the replay (pending triggers stay pending)");
+                await pipeline.FlushAsync();
+            }
+            else
+            {
+                progress.Phase("Completing the replay");
+                await pipeline.CompleteReplayAsync();
+            }
+
             var elapsed = stopwatch.Elapsed;
             var latencySummary = metrics.Summarize();
             var triggers = pipeline.TriggerCounts;
@@ -74,8 +97,15 @@ internal static class ReplayRunner
                 SendExport.Write(sends.Intents, options.DumpSends);
             }
 
-            progress.Phase(profileDump is null ? "Counting profiles" : "Counting and writing profiles");
-            var profiles = await ProfileExport.CountAsync(pipeline, profileDump);
+            progress.Phase(dumps.Profiles is null ? "Counting profiles" : "Counting and writing profiles");
+            var profiles = await ProfileExport.CountAsync(pipeline, dumps.Profiles);
+            long? pendingTriggers = null;
+            if (dumps.Timers is not null)
+            {
+                progress.Phase("Writing pending triggers");
+                pendingTriggers = await TimerExport.WriteAsync(pipeline, dumps.Timers);
+            }
+
             progress.Phase(pipelineOptions.Delivery.Dispatcher is null ? "Checkpointing the store" : "Delivering the last emails and checkpointing the store");
             await pipeline.StopAsync();
             var delivery = pipeline.DeliveryCounts;
@@ -101,6 +131,12 @@ internal static class ReplayRunner
                 RejectionSamples = tally.Samples,
                 Interrupted = interrupted,
                 ProfilesDumpedTo = options.DumpProfiles,
+                PendingTriggers = pendingTriggers,
+                TimersDumpedTo = options.DumpTimers,
+                Durability = options.Durability,
+                CheckpointInterval = options.CheckpointInterval,
+                StoreRecovered = logger.StoreRecovered ?? false,
+                RecoveryReplayed = logger.RecoveryReplayed,
                 Delivery = delivery,
                 DeliveredTo = pipelineOptions.Delivery.Dispatcher is null ? null
                     : options.SmtpHost is null ? Path.GetFullPath(options.Outbox) : $"smtp://{options.SmtpHost}:{options.SmtpPort}",

@@ -45,4 +45,17 @@ internal sealed class DedupeIndex
         _session.Upsert(key, value);
         return false;
     }
+
+    /// <summary>
+    /// The seen-time (UTC ticks) before which an entry can no longer make any event at or after <paramref name="now"/>
+    /// a duplicate: an entry seen at <c>t</c> is a duplicate's witness while <c>now - t &lt;= window</c>.
+    /// </summary>
+    public static long ExpiryCutoffTicks(DateTimeOffset now, TimeSpan window) => now.UtcTicks - window.Ticks;
+
+    /// <summary>
+    /// Whether the stored <paramref name="value"/> of a dedupe entry was seen before <paramref name="cutoffTicks"/>
+    /// (see <see cref="ExpiryCutoffTicks"/>), so the entry may be dropped. A value this version did not write is kept.
+    /// </summary>
+    public static bool IsExpired(ReadOnlySpan<byte> value, long cutoffTicks) =>
+        value.Length == sizeof(long) && BinaryPrimitives.ReadInt64LittleEndian(value) < cutoffTicks;
 }

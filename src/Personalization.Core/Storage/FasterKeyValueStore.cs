@@ -6,16 +6,31 @@ namespace Personalization.Storage;
 /// <see cref="IKeyValueStore"/> on FASTER KV with variable-length <see cref="SpanByte"/> keys and values: no object
 /// log, records are plain bytes in FASTER's hybrid log, so the store spills to disk beyond its memory budget.
 /// </summary>
-internal sealed class FasterKeyValueStore : IKeyValueStore
+internal sealed partial class FasterKeyValueStore : IKeyValueStore
 {
+    private const string LogFileName = "hlog.log";
+
     private readonly IDevice _logDevice;
     private readonly FasterKV<SpanByte, SpanByte> _store;
+    private readonly string _storeDirectory;
+    private readonly StoreCompaction _compaction;
 
-    private FasterKeyValueStore(IDevice logDevice, FasterKV<SpanByte, SpanByte> store, bool recovered)
+    // Checkpoints and compactions never overlap: a compaction's copies must all belong to the version the next
+    // checkpoint takes, or that checkpoint would record a begin address past records whose copies it does not hold.
+    private readonly SemaphoreSlim _maintenance = new(1, 1);
+
+    // The begin address the last completed checkpoint recorded: the log below it is not needed by any recovery.
+    private long _checkpointedBeginAddress;
+
+    private FasterKeyValueStore(IDevice logDevice, FasterKV<SpanByte, SpanByte> store, bool recovered, string storeDirectory,
+        StoreOptions options)
     {
         _logDevice = logDevice;
         _store = store;
         Recovered = recovered;
+        _storeDirectory = storeDirectory;
+        _compaction = new StoreCompaction(options);
+        _checkpointedBeginAddress = recovered ? store.Log.BeginAddress : 0;
     }
 
     /// <inheritdoc />
@@ -29,13 +44,14 @@ internal sealed class FasterKeyValueStore : IKeyValueStore
     {
         Directory.CreateDirectory(storeDirectory);
         Directory.CreateDirectory(checkpointDirectory);
-        var device = Devices.CreateLogDevice(Path.Combine(storeDirectory, "hlog.log"), preallocateFile: false, deleteOnClose: false);
+        var device = Devices.CreateLogDevice(Path.Combine(storeDirectory, LogFileName), preallocateFile: false, deleteOnClose: false);
         var settings = new FasterKVSettings<SpanByte, SpanByte>
         {
             LogDevice = device,
             IndexSize = options.IndexSizeBytes,
             MemorySize = options.MemoryBudgetBytes,
             PageSize = options.PageSizeBytes,
+            SegmentSize = options.SegmentSizeBytes,
             CheckpointDir = checkpointDirectory,
             RemoveOutdatedCheckpoints = true,
             TryRecoverLatest = false,
@@ -45,7 +61,7 @@ internal sealed class FasterKeyValueStore : IKeyValueStore
         {
             store = new FasterKV<SpanByte, SpanByte>(settings);
             var recovered = HasCheckpoint(checkpointDirectory) && TryRecover(store);
-            return new FasterKeyValueStore(device, store, recovered);
+            return new FasterKeyValueStore(device, store, recovered, storeDirectory, options);
         }
         catch
         {
@@ -72,10 +88,22 @@ internal sealed class FasterKeyValueStore : IKeyValueStore
     /// <inheritdoc />
     public async ValueTask CheckpointAsync(CancellationToken cancellationToken)
     {
-        var (success, _) = await _store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken).ConfigureAwait(false);
-        if (!success)
+        await _maintenance.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            throw new IOException("The store checkpoint did not complete.");
+            // Nothing else moves the begin address while the lock is held, so this is the one the checkpoint records.
+            var beginAddress = _store.Log.BeginAddress;
+            var (success, _) = await _store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken).ConfigureAwait(false);
+            if (!success)
+            {
+                throw new IOException("The store checkpoint did not complete.");
+            }
+
+            Volatile.Write(ref _checkpointedBeginAddress, beginAddress);
+        }
+        finally
+        {
+            _maintenance.Release();
         }
     }
 
@@ -84,6 +112,7 @@ internal sealed class FasterKeyValueStore : IKeyValueStore
     {
         _store.Dispose();
         _logDevice.Dispose();
+        _maintenance.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -14,4 +14,20 @@ public sealed class StoreOptions
     /// <summary>Bytes of one page of the store's log.</summary>
     /// <value>The default is 4 MiB. Must be a power of two between 64 KiB and a quarter of <see cref="MemoryBudgetBytes"/>.</value>
     public long PageSizeBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>Bytes of one file (segment) of the store's log on disk. Disk space is given back a whole segment at a
+    /// time once compaction has moved the live records out of it, so smaller segments return space sooner.</summary>
+    /// <value>The default is 64 MiB. Must be a power of two of at least <see cref="PageSizeBytes"/>. Must not change
+    /// for an existing data directory: the store finds its records by address, and the segment size maps addresses
+    /// to files.</value>
+    public long SegmentSizeBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>The size of the log's on-disk part below which it is never compacted.</summary>
+    /// <value>The default is 128 MiB. Must be at least 1 MiB.</value>
+    public long CompactionMinLogBytes { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>How many times the live data (estimated at the last compaction) the log's on-disk part may grow to
+    /// before it is compacted. Higher values compact less often and use more disk.</summary>
+    /// <value>The default is 2. Must be at least 1.5.</value>
+    public double CompactionTriggerRatio { get; set; } = 2.0;
 }
