@@ -42,6 +42,8 @@ internal sealed partial class DeliveryStage
     {
         lock (_gate)
         {
+            // The marker makes the erasure hold across a restart until the outbox is truncated past it.
+            _outbox?.Append(Outbox.OutboxRecord.ForErasure(userId));
             _erasedBefore[userId] = _outbox?.TailAddress ?? 0;
             if (_session is not null)
             {

@@ -168,13 +168,19 @@ internal sealed partial class DeliveryStage
         var record = OutboxRecord.ForEnding(ending, intent.Trigger, intent.UserId);
         lock (_gate)
         {
+            _inFlight.Remove(intent.SendKey);
+            _pendingAddresses.Remove(work.Address);
+            if (IsErased(intent.UserId, work.Address))
+            {
+                // The user was erased while this send was in flight: nothing about it is recorded (the erasure marker
+                // in the outbox keeps it from being sent again after a restart).
+                return;
+            }
+
             if (_session is not null)
             {
                 WriteLedger(record);
             }
-
-            _inFlight.Remove(intent.SendKey);
-            _pendingAddresses.Remove(work.Address);
         }
 
         _outbox!.Append(record);

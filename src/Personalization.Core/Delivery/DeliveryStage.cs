@@ -74,15 +74,24 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
         _deadLetters = new SendDeadLetters(Path.Combine(dataDirectory, "deadletters"), _options.DeadLetterMaxBytes);
         // After a crash the outbox holds what happened since the last clean stop: endings go into the ledger first, so
         // the reader, which starts from the beginning, skips every decision that already ended.
+        // Erasures first: an ending before a user's erasure must not put the user back into the ledger.
+        foreach (var (record, next) in _outbox.ReadCommittedWithAddresses(_outbox.BeginAddress))
+        {
+            if (record.IsErasure)
+            {
+                _erasedBefore[record.UserId] = next;
+            }
+        }
+
         var decisions = 0;
         var ended = 0;
-        foreach (var record in _outbox.ReadCommitted(_outbox.BeginAddress))
+        foreach (var (record, next) in _outbox.ReadCommittedWithAddresses(_outbox.BeginAddress))
         {
             if (record.IsDecision)
             {
                 decisions++;
             }
-            else
+            else if (!record.IsErasure && !IsErased(record.UserId, next))
             {
                 WriteLedger(record);
                 ended++;

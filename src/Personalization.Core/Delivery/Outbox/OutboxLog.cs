@@ -52,6 +52,15 @@ internal sealed class OutboxLog : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads every committed record from <paramref name="from"/>, with the address after each.</summary>
+    public IEnumerable<(OutboxRecord Record, long Next)> ReadCommittedWithAddresses(long from)
+    {
+        foreach (var (entry, length, next) in _log.ReadCommitted(from))
+        {
+            yield return (Deserialize(entry, length), next);
+        }
+    }
+
     /// <summary>An iterator that follows the log as records are committed.</summary>
     public FasterLogScanIterator Follow(long from) => _log.Follow(from);
 

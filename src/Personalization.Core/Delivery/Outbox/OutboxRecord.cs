@@ -72,8 +72,15 @@ internal sealed class OutboxRecord
 
     internal const byte DecisionKind = 0;
     internal const byte EndingKind = 1;
+    internal const byte ErasureKind = 2;
 
     internal bool IsDecision => Kind == DecisionKind;
+
+    internal bool IsErasure => Kind == ErasureKind;
+
+    /// <summary>A user was erased here: decisions about them before this record are not sent, and their endings
+    /// before it are not put back into the ledger at the next start.</summary>
+    internal static OutboxRecord ForErasure(string userId) => new() { Kind = ErasureKind, UserId = userId };
 
     internal static OutboxRecord ForDecision(SendIntent intent, long submittedTicks)
     {
