@@ -58,6 +58,8 @@ internal sealed class ReplayStore : IDisposable
                 $"--fresh: '{path}' is not empty and does not look like a Personalization data directory; refusing to empty it.");
         }
 
+        ThrowIfInUse(path);
+
         foreach (var entry in entries)
         {
             if (Directory.Exists(entry))
@@ -68,6 +70,39 @@ internal sealed class ReplayStore : IDisposable
             {
                 File.Delete(entry);
             }
+        }
+    }
+
+    // Unix lets a process delete the files another one has open: --fresh would wipe a running pipeline's store from
+    // under it. The pipeline holds its lock file exclusively while it runs (the same lock a second pipeline fails on).
+    private static void ThrowIfInUse(string path)
+    {
+        var lockFile = System.IO.Path.Combine(path, "personalization.lock");
+        if (!File.Exists(lockFile))
+        {
+            return;
+        }
+
+        try
+        {
+            using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new ReplayInputException($"--fresh: the data directory '{path}' is in use by process {ReadHolder(path)}; refusing to empty it.");
+        }
+    }
+
+    private static string ReadHolder(string path)
+    {
+        try
+        {
+            var holder = File.ReadAllText(System.IO.Path.Combine(path, "personalization.pid")).Trim();
+            return holder.Length == 0 ? "(unknown)" : holder;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "(unknown)";
         }
     }
 
