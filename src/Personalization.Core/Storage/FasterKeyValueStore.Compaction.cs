@@ -12,10 +12,18 @@ namespace Personalization.Storage;
 /// <remarks>
 /// Why the wait: the copies are written after the last checkpoint, so recovering that checkpoint undoes them and needs
 /// the original records, which are below the new begin address. Only a later checkpoint (which records the new begin
-/// address and holds the copies) makes them garbage.
+/// address and holds the copies) makes them garbage. FASTER 2.6.5 compacts without deleting files, and its checkpoint
+/// deletes the segments below the begin address it recorded, in the background, shortly after it completes;
+/// <see cref="TruncateBelowCheckpointedBegin"/> does the same at once, and again after a recovery (a crash between a
+/// checkpoint and that deletion leaves the files behind).
 /// </remarks>
 internal sealed partial class FasterKeyValueStore
 {
+    private int _activeScans;
+
+    // Only under the maintenance lock (or from TruncateBelowCheckpointedBegin's single caller at a time).
+    private long _truncatedUntilAddress;
+
     /// <summary>The first address still in the log.</summary>
     public long BeginAddress => _store.Log.BeginAddress;
 
@@ -115,18 +123,40 @@ internal sealed partial class FasterKeyValueStore
 
     /// <summary>
     /// Deletes the log's files (whole segments) below the begin address the last completed checkpoint recorded: no
-    /// recovery reads them. Safe at any time; returns that address.
+    /// recovery reads them, and no read does either (the begin address passed them before that checkpoint). Waits for
+    /// the files to be gone. Skipped while a scan of the log runs (it may have started below that address); the next
+    /// round catches up. Safe at any time; returns the address the log's files now start at or below.
     /// </summary>
     public long TruncateBelowCheckpointedBegin()
     {
         var address = CheckpointedBeginAddress;
-        if (address > 0)
+        if (address <= _truncatedUntilAddress || Volatile.Read(ref _activeScans) > 0)
         {
-            // With an address at or below the begin address, FASTER only deletes the files below it.
-            _store.Log.ShiftBeginAddress(address, snapToPageStart: false, truncateLog: true);
+            return _truncatedUntilAddress;
         }
 
+        // The device directly rather than Log.ShiftBeginAddress(truncateLog: true), which deletes in the background:
+        // the caller (and its disk-use figures) should see the files gone when this returns.
+        _logDevice.TruncateUntilAddress(address);
+        _truncatedUntilAddress = address;
         return address;
+    }
+
+    /// <summary>Marks a pass over the log's records (see <see cref="CompactionSafeSession"/>): no file is deleted until
+    /// it ends.</summary>
+    internal ScanLease BeginScan()
+    {
+        Interlocked.Increment(ref _activeScans);
+        return new ScanLease(this);
+    }
+
+    internal readonly struct ScanLease : IDisposable
+    {
+        private readonly FasterKeyValueStore _owner;
+
+        public ScanLease(FasterKeyValueStore owner) => _owner = owner;
+
+        public void Dispose() => Interlocked.Decrement(ref _owner._activeScans);
     }
 
     // Under the maintenance lock. Compaction is synchronous and long (it reads the compacted range, from disk), so it
@@ -139,7 +169,7 @@ internal sealed partial class FasterKeyValueStore
         var diskBefore = LogBytesOnDisk;
         if (untilAddress <= log.BeginAddress)
         {
-            return new CompactionResult(CheckpointedBeginAddress, false, sizeBefore, sizeBefore, diskBefore, diskBefore, 0, 0, 0,
+            return new CompactionResult(_truncatedUntilAddress, false, sizeBefore, sizeBefore, diskBefore, diskBefore, 0, 0, 0,
                 Stopwatch.GetElapsedTime(started));
         }
 
@@ -152,7 +182,7 @@ internal sealed partial class FasterKeyValueStore
 
         var sizeAfter = log.TailAddress - log.BeginAddress;
         _compaction.Compacted(sizeAfter);
-        return new CompactionResult(CheckpointedBeginAddress, true, sizeBefore, sizeAfter, diskBefore, LogBytesOnDisk,
+        return new CompactionResult(_truncatedUntilAddress, true, sizeBefore, sizeAfter, diskBefore, LogBytesOnDisk,
             functions.RecordsCopied, functions.BytesCopied, dedupe.Dropped, Stopwatch.GetElapsedTime(started));
     });
 }

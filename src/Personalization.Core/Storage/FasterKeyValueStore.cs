@@ -83,7 +83,8 @@ internal sealed partial class FasterKeyValueStore : IKeyValueStore
 
     /// <inheritdoc />
     public IKeyValueSession OpenSession() =>
-        new FasterKeyValueSession(_store, _store.For(new SpanByteFunctions<Empty>()).NewSession<SpanByteFunctions<Empty>>());
+        new CompactionSafeSession(_store, this,
+            new FasterKeyValueSession(_store, _store.For(new SpanByteFunctions<Empty>()).NewSession<SpanByteFunctions<Empty>>()));
 
     /// <inheritdoc />
     public async ValueTask CheckpointAsync(CancellationToken cancellationToken)
