@@ -56,4 +56,10 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Error, "Erasing user {UserId} failed on shard {Shard}.")]
     public static partial void EraseFailed(ILogger logger, Exception exception, string userId, int shard);
+
+    [LoggerMessage(18, LogLevel.Information, "Store compacted: log {BeforeMiB:F1} MiB -> {AfterMiB:F1} MiB, {RecordsCopied} live records copied, {DedupeDropped} expired dedupe entries dropped, in {ElapsedMs:F0} ms.")]
+    public static partial void StoreCompacted(ILogger logger, double beforeMiB, double afterMiB, long recordsCopied, long dedupeDropped, double elapsedMs);
+
+    [LoggerMessage(19, LogLevel.Warning, "Compacting the store after a checkpoint failed; the next checkpoint tries again.")]
+    public static partial void CompactionFailed(ILogger logger, Exception exception);
 }

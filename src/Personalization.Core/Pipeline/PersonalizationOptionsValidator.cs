@@ -66,6 +66,17 @@ public sealed class PersonalizationOptionsValidator : IValidateOptions<Personali
             PowerOfTwo(errors, "Store.MemoryBudgetBytes", options.Store.MemoryBudgetBytes, 16L << 20);
             PowerOfTwo(errors, "Store.IndexSizeBytes", options.Store.IndexSizeBytes, 64L << 10);
             PowerOfTwo(errors, "Store.PageSizeBytes", options.Store.PageSizeBytes, 64L << 10);
+            PowerOfTwo(errors, "Store.SegmentSizeBytes", options.Store.SegmentSizeBytes, Math.Max(options.Store.PageSizeBytes, 64L << 10));
+            if (options.Store.CompactionMinLogBytes < (1L << 20))
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Store.CompactionMinLogBytes must be at least 1048576 (1 MiB); it is {options.Store.CompactionMinLogBytes}."));
+            }
+
+            if (!(options.Store.CompactionTriggerRatio >= 1.5) || double.IsInfinity(options.Store.CompactionTriggerRatio))
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Store.CompactionTriggerRatio must be a finite number of at least 1.5; it is {options.Store.CompactionTriggerRatio}."));
+            }
+
             if (options.Store.PageSizeBytes * 4 > options.Store.MemoryBudgetBytes)
             {
                 errors.Add($"Store.PageSizeBytes must be at most a quarter of Store.MemoryBudgetBytes ({options.Store.MemoryBudgetBytes}); it is {options.Store.PageSizeBytes}.");

@@ -231,6 +231,10 @@ public sealed partial class PersonalizationPipeline
             var paused = Stopwatch.GetTimestamp();
             outboxPoint = await PersistAsync(new CheckpointState(barrier.LogPosition, barrier.DedupeWatermark, barrier.ShardClocks))
                 .ConfigureAwait(false);
+
+            // Compaction runs while the stages are still held: FASTER 2.6 can miss a record that a shard reads from
+            // disk while a compaction moves the log's begin address (readers outside the stages retry such misses).
+            await MaintainStoreAsync(barrier.DedupeWatermark).ConfigureAwait(false);
             pausedMs = Stopwatch.GetElapsedTime(paused).TotalMilliseconds;
         }
         finally
@@ -264,6 +268,29 @@ public sealed partial class PersonalizationPipeline
         {
             StorageFailed(ex);
             throw new IOException($"The checkpoint could not be written: {ex.Message}", ex);
+        }
+    }
+
+    // Keeps the store's disk use bounded: drops the log below what the last checkpoint needs, and compacts (live records
+    // copied to the tail, expired dedupe entries dropped) when the store's policy says the log has grown enough.
+    private async Task MaintainStoreAsync(DateTimeOffset dedupeWatermark)
+    {
+        // No dedupe entry that an event still waiting for the dedupe stage could match may expire: in processing time
+        // such an event was ingested a little before now, hence the margin.
+        var dedupeNow = _clock.Mode == ClockMode.EventTime ? dedupeWatermark : _timeProvider.GetUtcNow() - TimeSpan.FromMinutes(5);
+        try
+        {
+            var result = await _store!.MaintainAsync(dedupeNow, _options.DedupeWindow, CancellationToken.None).ConfigureAwait(false);
+            if (result.Compacted)
+            {
+                Log.StoreCompacted(_logger, result.LogBytesBefore / 1048576.0, result.LogBytesAfter / 1048576.0, result.RecordsCopied,
+                    result.DedupeEntriesDropped, result.Elapsed.TotalMilliseconds);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The checkpoint stands; the next one tries again.
+            Log.CompactionFailed(_logger, ex);
         }
     }
 

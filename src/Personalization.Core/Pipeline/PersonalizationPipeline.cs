@@ -177,10 +177,14 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
     {
         var directory = _options.DataDirectory;
         _lock = DataDirectoryLock.Acquire(directory);
-        _store = FasterKeyValueStore.Open(Path.Combine(directory, "store"), Path.Combine(directory, "checkpoints"), _options.Store);
+        OpenIngestLog(directory);
+
+        // A crash during the very first checkpoint leaves no checkpoint to recover: with the whole ingest log still
+        // there (or no log at all, where the last checkpoint is the promise), the store starts over from it.
+        _store = FasterKeyValueStore.Open(Path.Combine(directory, "store"), Path.Combine(directory, "checkpoints"), _options.Store,
+            startOverWithoutCheckpoint: _ingestLog is null || _ingestLog.NeverTruncated);
         _dedupeSession = _store.OpenSession();
         _dedupe = new DedupeIndex(_dedupeSession, _options.DedupeWindow);
-        OpenIngestLog(directory);
         var sink = _options.SendSink;
         if (_templates is not null)
         {

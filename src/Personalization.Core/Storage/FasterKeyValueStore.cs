@@ -40,7 +40,37 @@ internal sealed partial class FasterKeyValueStore : IKeyValueStore
     public long RecordCount => _store.EntryCount;
 
     /// <summary>Opens the store in <paramref name="storeDirectory"/>, recovering the latest checkpoint if there is one.</summary>
-    public static FasterKeyValueStore Open(string storeDirectory, string checkpointDirectory, StoreOptions options)
+    /// <param name="storeDirectory">The directory of the hybrid log.</param>
+    /// <param name="checkpointDirectory">The directory of the checkpoints.</param>
+    /// <param name="options">The store's sizes.</param>
+    /// <param name="startOverWithoutCheckpoint">When the checkpoint directory holds no complete checkpoint (a crash cut
+    /// the very first one short), start a new store instead of failing: the caller still has everything to rebuild it
+    /// (an ingest log that was never truncated).</param>
+    /// <exception cref="InvalidDataException">No checkpoint can be recovered, and starting over was not allowed.</exception>
+    public static FasterKeyValueStore Open(string storeDirectory, string checkpointDirectory, StoreOptions options,
+        bool startOverWithoutCheckpoint = false)
+    {
+        try
+        {
+            return OpenOnce(storeDirectory, checkpointDirectory, options);
+        }
+        catch (FasterException ex) when (ex.Message.Contains("valid HybridLog token", StringComparison.Ordinal))
+        {
+            if (!startOverWithoutCheckpoint)
+            {
+                throw new InvalidDataException(
+                    $"The store in '{Path.GetDirectoryName(Path.GetFullPath(storeDirectory))}' has no complete checkpoint to recover ({ex.Message}).", ex);
+            }
+
+            // Nothing was ever checkpointed completely: what the hybrid log holds is not recoverable on its own, and the
+            // torn checkpoint would fail every start. Both go; the caller replays its log into the new store.
+            Directory.Delete(storeDirectory, recursive: true);
+            Directory.Delete(checkpointDirectory, recursive: true);
+            return OpenOnce(storeDirectory, checkpointDirectory, options);
+        }
+    }
+
+    private static FasterKeyValueStore OpenOnce(string storeDirectory, string checkpointDirectory, StoreOptions options)
     {
         Directory.CreateDirectory(storeDirectory);
         Directory.CreateDirectory(checkpointDirectory);

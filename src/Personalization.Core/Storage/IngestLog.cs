@@ -20,6 +20,12 @@ internal sealed class IngestLog : IAsyncDisposable
     public static IngestLog Open(string directory, TimeSpan commitWindow, Func<string, IDevice>? deviceFactory = null) =>
         new(AppendLog.Open(directory, "ingest.log", MemoryBytes, commitWindow, deviceFactory));
 
+    /// <summary>Whether the log was never truncated: it still holds every entry ever appended.</summary>
+    public bool NeverTruncated => _log.BeginAddress <= FirstAddress;
+
+    // FasterLog's first entry goes after the 64-byte header of its first page.
+    private const long FirstAddress = 64;
+
     /// <summary>The first address still in the log.</summary>
     public long BeginAddress => _log.BeginAddress;
 

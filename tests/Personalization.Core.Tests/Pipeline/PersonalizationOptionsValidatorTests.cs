@@ -47,6 +47,7 @@ public class PersonalizationOptionsValidatorTests
             "Store.MemoryBudgetBytes must be a power of two of at least 16777216; it is 1000.",
             "Store.IndexSizeBytes must be a power of two of at least 65536; it is 3145728.",
             "Store.PageSizeBytes must be at most a quarter of Store.MemoryBudgetBytes (1000); it is 1073741824.",
+            "Store.SegmentSizeBytes must be a power of two of at least 1073741824; it is 67108864.",
         }));
     }
 
