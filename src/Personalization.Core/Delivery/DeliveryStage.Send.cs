@@ -81,7 +81,16 @@ internal sealed partial class DeliveryStage
 
         try
         {
-            End(work, ending, to);
+            // The slot (and with it the next send) waits until the ending is durable: a kill can then only resend
+            // what was in flight, at most MaxConcurrency emails, never every send that ended since the last commit.
+            if (End(work, ending, to) is { } end)
+            {
+                await _outbox!.WaitForDurableAsync(end, _abort.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // Stopped at once: the ending may not be durable; the send is repeated after the next start.
         }
         finally
         {
@@ -162,7 +171,9 @@ internal sealed partial class DeliveryStage
         return (Fail(intent, ended, outcome.Attempts, reason, Describe(outcome.LastError)), to);
     }
 
-    private void End(SendWork work, SendRecord ending, string? to)
+    // Records the ending (ledger, outbox, dead letters); returns the outbox address that makes it durable, or null when
+    // nothing is recorded (the user was erased meanwhile).
+    private long? End(SendWork work, SendRecord ending, string? to)
     {
         var intent = work.Intent;
         var record = OutboxRecord.ForEnding(ending, intent.Trigger, intent.UserId);
@@ -174,7 +185,7 @@ internal sealed partial class DeliveryStage
             {
                 // The user was erased while this send was in flight: nothing about it is recorded (the erasure marker
                 // in the outbox keeps it from being sent again after a restart).
-                return;
+                return null;
             }
 
             if (_session is not null)
@@ -183,7 +194,7 @@ internal sealed partial class DeliveryStage
             }
         }
 
-        _outbox!.Append(record);
+        var end = _outbox!.Append(record);
         if (ending.Status == SendStatus.Failed)
         {
             DeliveryLog.SendFailed(_logger, intent.SendKey, intent.Trigger, ending.Attempts, ending.Reason ?? "", ending.Error ?? "");
@@ -192,6 +203,8 @@ internal sealed partial class DeliveryStage
                 DeliveryLog.DeadLettersFull(_logger, _options.DeadLetterMaxBytes, intent.SendKey);
             }
         }
+
+        return end;
     }
 
     private SendRecord Skip(SendIntent intent, DateTimeOffset now, string reason)

@@ -27,10 +27,6 @@ public class ReplayCrashTests
 
     [Test]
     [CancelAfter(360_000)]
-    [Explicit("Engine first: a kill can resend more emails than MaxConcurrency (16). DeliveryStage frees a send's slot "
-        + "once its ending is appended to the outbox, before that ending is committed, so every send that ended since the "
-        + "last outbox commit is sent again after a kill too (seen: up to 93 repeats after one kill, 129 and 157 over six "
-        + "kills; 2 of 5 runs failed on a loaded 2-core machine). Holding the slot until the ending is durable keeps it within 16 per kill; remove this then.")]
     public async Task After_six_SIGKILLs_at_random_moments_the_rerun_store_and_sends_equal_an_uninterrupted_run()
     {
         const int Kills = 6;

@@ -33,12 +33,19 @@ internal sealed class OutboxLog : IAsyncDisposable
     public ValueTask TruncateUntilAsync(long address, CancellationToken cancellationToken) =>
         address > _log.BeginAddress ? _log.TruncateUntilAsync(address, cancellationToken) : ValueTask.CompletedTask;
 
-    /// <summary>Appends a record and asks for a commit (delivery reads only what is committed).</summary>
-    public void Append(OutboxRecord record)
+    /// <summary>Appends a record and asks for a commit (delivery reads only what is committed); returns an address
+    /// that is durable once the record is.</summary>
+    public long Append(OutboxRecord record)
     {
         _log.Append(MessagePackSerializer.Serialize(record, OutboxRecord.SerializerOptions));
+        var end = _log.TailAddress;
         _log.RequestCommit();
+        return end;
     }
+
+    /// <summary>Waits until everything before <paramref name="end"/> (an address <see cref="Append"/> returned) is durable.</summary>
+    public ValueTask WaitForDurableAsync(long end, CancellationToken cancellationToken) =>
+        _log.CommittedUntilAddress >= end ? ValueTask.CompletedTask : _log.WaitForDurableAsync(end - 1, cancellationToken);
 
     /// <summary>Makes every appended record durable.</summary>
     public ValueTask CommitAsync(CancellationToken cancellationToken) => _log.CommitAsync(cancellationToken);
