@@ -223,19 +223,26 @@ public sealed partial class PersonalizationPipeline
         }
 
         long outboxPoint;
-        double pausedMs;
+        var pausedMs = 0.0;
+        var paused = 0L;
         try
         {
             // Once the barrier is in, the stages wait for it: this wait is not cancellable.
             await WaitOrFaultAsync(barrier.Passed, CancellationToken.None).ConfigureAwait(false);
-            var paused = Stopwatch.GetTimestamp();
-            outboxPoint = await PersistAsync(new CheckpointState(barrier.LogPosition, barrier.DedupeWatermark, barrier.ShardClocks))
-                .ConfigureAwait(false);
+            paused = Stopwatch.GetTimestamp();
 
-            // Compaction runs while the stages are still held: FASTER 2.6 can miss a record that a shard reads from
-            // disk while a compaction moves the log's begin address (readers outside the stages retry such misses).
+            // Compaction runs while the stages are held, before the checkpoint, so its copies are in the checkpoint:
+            // FASTER 2.6 can miss a record that a shard reads from disk while a compaction moves the log's begin
+            // address (readers outside the stages retry such misses).
             await MaintainStoreAsync(barrier.DedupeWatermark).ConfigureAwait(false);
-            pausedMs = Stopwatch.GetElapsedTime(paused).TotalMilliseconds;
+
+            // The stages go on as soon as the store has switched to its next version, while the pages are written.
+            outboxPoint = await PersistAsync(new CheckpointState(barrier.LogPosition, barrier.DedupeWatermark, barrier.ShardClocks),
+                () =>
+                {
+                    pausedMs = Stopwatch.GetElapsedTime(paused).TotalMilliseconds;
+                    barrier.Resume();
+                }).ConfigureAwait(false);
         }
         finally
         {
@@ -243,13 +250,18 @@ public sealed partial class PersonalizationPipeline
         }
 
         await TruncateLogsAsync(barrier.LogPosition, outboxPoint).ConfigureAwait(false);
+        if (pausedMs == 0 && paused != 0)
+        {
+            pausedMs = Stopwatch.GetElapsedTime(paused).TotalMilliseconds;
+        }
+
         Log.CheckpointTaken(_logger, barrier.LogPosition, pausedMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     // With the stages held (or drained): the outbox made durable (the decisions the checkpoint's trigger state has
     // taken must not be lost), the state record written, the store checkpointed. Returns where the outbox may be
     // truncated once the checkpoint stands.
-    private async Task<long> PersistAsync(CheckpointState state)
+    private async Task<long> PersistAsync(CheckpointState state, Action? versionSwitched = null)
     {
         try
         {
@@ -261,7 +273,7 @@ public sealed partial class PersonalizationPipeline
             }
 
             state.Write(_dedupeSession!);
-            await _store!.CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+            await _store!.CheckpointAsync(versionSwitched, CancellationToken.None).ConfigureAwait(false);
             return outboxPoint;
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))

@@ -117,14 +117,36 @@ internal sealed partial class FasterKeyValueStore : IKeyValueStore
             new FasterKeyValueSession(_store, _store.For(new SpanByteFunctions<Empty>()).NewSession<SpanByteFunctions<Empty>>()));
 
     /// <inheritdoc />
-    public async ValueTask CheckpointAsync(CancellationToken cancellationToken)
+    public ValueTask CheckpointAsync(CancellationToken cancellationToken) => CheckpointAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Takes a full FoldOver checkpoint. <paramref name="versionSwitched"/> is called as soon as FASTER has moved to the
+    /// next version: every operation from then on belongs to the next checkpoint (FASTER's concurrent prefix recovery
+    /// undoes it when this one is recovered), so a caller that held its writers for a consistent cut can let them go
+    /// on while the pages are still being written.
+    /// </summary>
+    public async ValueTask CheckpointAsync(Action? versionSwitched, CancellationToken cancellationToken)
     {
         await _maintenance.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var switched = versionSwitched;
         try
         {
             // Nothing else moves the begin address while the lock is held, so this is the one the checkpoint records.
             var beginAddress = _store.Log.BeginAddress;
-            var (success, _) = await _store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken).ConfigureAwait(false);
+            var version = _store.CurrentVersion;
+            var checkpoint = _store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken).AsTask();
+            if (switched is not null)
+            {
+                while (!checkpoint.IsCompleted && _store.CurrentVersion == version)
+                {
+                    await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+                }
+
+                switched = null;
+                versionSwitched!();
+            }
+
+            var (success, _) = await checkpoint.ConfigureAwait(false);
             if (!success)
             {
                 throw new IOException("The store checkpoint did not complete.");
@@ -135,6 +157,9 @@ internal sealed partial class FasterKeyValueStore : IKeyValueStore
         finally
         {
             _maintenance.Release();
+
+            // Whatever happened, the caller's writers must not stay held.
+            switched?.Invoke();
         }
     }
 
