@@ -273,6 +273,7 @@ public sealed partial class PersonalizationPipeline
             }
 
             state.Write(_dedupeSession!);
+            _engine?.SaveTimerIndex(_dedupeSession!);
             await _store!.CheckpointAsync(versionSwitched, CancellationToken.None).ConfigureAwait(false);
             return outboxPoint;
         }

@@ -50,6 +50,16 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
         }
 
         _shards = shards;
+        if (TryLoadTimerIndex(shards, shards[0].Store.Session, out var seconds))
+        {
+            if (seconds > 0)
+            {
+                TriggerLog.TimerIndexLoaded(_logger, seconds, shardCount);
+            }
+
+            return;
+        }
+
         var pending = RebuildTimerIndex(shards);
         if (pending > 0)
         {
