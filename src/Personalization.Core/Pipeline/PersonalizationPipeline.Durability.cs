@@ -223,8 +223,8 @@ public sealed partial class PersonalizationPipeline
         }
 
         long outboxPoint;
-        var pausedMs = 0.0;
         var paused = 0L;
+        var resumed = 0L;
         try
         {
             // Once the barrier is in, the stages wait for it: this wait is not cancellable.
@@ -240,7 +240,7 @@ public sealed partial class PersonalizationPipeline
             outboxPoint = await PersistAsync(new CheckpointState(barrier.LogPosition, barrier.DedupeWatermark, barrier.ShardClocks),
                 () =>
                 {
-                    pausedMs = Stopwatch.GetElapsedTime(paused).TotalMilliseconds;
+                    resumed = Stopwatch.GetTimestamp();
                     barrier.Resume();
                 }).ConfigureAwait(false);
         }
@@ -250,12 +250,8 @@ public sealed partial class PersonalizationPipeline
         }
 
         await TruncateLogsAsync(barrier.LogPosition, outboxPoint).ConfigureAwait(false);
-        if (pausedMs == 0 && paused != 0)
-        {
-            pausedMs = Stopwatch.GetElapsedTime(paused).TotalMilliseconds;
-        }
-
-        Log.CheckpointTaken(_logger, barrier.LogPosition, pausedMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        Log.CheckpointTaken(_logger, barrier.LogPosition, Stopwatch.GetElapsedTime(paused, resumed).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     // With the stages held (or drained): the outbox made durable (the decisions the checkpoint's trigger state has

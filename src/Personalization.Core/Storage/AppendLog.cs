@@ -118,10 +118,6 @@ internal sealed class AppendLog : IAsyncDisposable
     {
         _log.TruncateUntil(address);
         await _log.CommitAsync(cancellationToken).ConfigureAwait(false);
-
-        // FasterLog deletes the segment files below the new begin address later, on its epoch; a process that stops
-        // soon after (or is killed) would leave them behind, so they go now.
-        _device.TruncateUntilAddress(address);
     }
 
     // Group commit: requests that come while a commit is pending or running are served by one commit.
