@@ -72,6 +72,11 @@ public sealed class PersonalizationOptionsValidator : IValidateOptions<Personali
                 errors.Add(string.Create(CultureInfo.InvariantCulture, $"Store.CompactionMinLogBytes must be at least 1048576 (1 MiB); it is {options.Store.CompactionMinLogBytes}."));
             }
 
+            if (options.Store.CompactionMaxBytesPerCheckpoint < (1L << 20))
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"Store.CompactionMaxBytesPerCheckpoint must be at least 1048576 (1 MiB); it is {options.Store.CompactionMaxBytesPerCheckpoint}."));
+            }
+
             if (!(options.Store.CompactionTriggerRatio >= 1.5) || double.IsInfinity(options.Store.CompactionTriggerRatio))
             {
                 errors.Add(string.Create(CultureInfo.InvariantCulture, $"Store.CompactionTriggerRatio must be a finite number of at least 1.5; it is {options.Store.CompactionTriggerRatio}."));

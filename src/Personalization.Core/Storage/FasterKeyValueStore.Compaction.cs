@@ -86,7 +86,7 @@ internal sealed partial class FasterKeyValueStore
                     Stopwatch.GetElapsedTime(started));
             }
 
-            var until = StoreCompaction.ChooseUntilAddress(log.BeginAddress, log.SafeReadOnlyAddress);
+            var until = _compaction.ChooseUntilAddress(log.BeginAddress, log.SafeReadOnlyAddress);
             var result = await CompactCoreAsync(until, DedupeIndex.ExpiryCutoffTicks(dedupeNow, dedupeWindow)).ConfigureAwait(false);
             return result with
             {
@@ -181,7 +181,7 @@ internal sealed partial class FasterKeyValueStore
         }
 
         var sizeAfter = log.TailAddress - log.BeginAddress;
-        _compaction.Compacted(sizeAfter);
+        _compaction.Compacted(log.BeginAddress, sizeAfter);
         return new CompactionResult(_truncatedUntilAddress, true, sizeBefore, sizeAfter, diskBefore, LogBytesOnDisk,
             functions.RecordsCopied, functions.BytesCopied, dedupe.Dropped, Stopwatch.GetElapsedTime(started));
     });

@@ -11,12 +11,18 @@ internal sealed class StoreCompaction
 {
     private readonly long _minLogBytes;
     private readonly double _triggerRatio;
+    private readonly long _maxBytesPerRun;
+
+    // Where the compaction under way ends: it was decided when the log crossed the threshold, and runs one bounded slice
+    // per checkpoint until the begin address reaches it. 0 when none is under way.
+    private long _target;
 
     public StoreCompaction(StoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _minLogBytes = options.CompactionMinLogBytes;
         _triggerRatio = options.CompactionTriggerRatio;
+        _maxBytesPerRun = options.CompactionMaxBytesPerCheckpoint;
     }
 
     /// <summary>The estimate of the live data: the log's size right after the last compaction, 0 before the first.</summary>
@@ -28,15 +34,40 @@ internal sealed class StoreCompaction
     public long ThresholdBytes => Math.Max(_minLogBytes, (long)(LiveBytesEstimate * _triggerRatio));
 
     /// <summary>Whether the log from <paramref name="beginAddress"/> to <paramref name="safeReadOnlyAddress"/> (the
-    /// part that no longer changes in place, and so may be compacted) should be compacted now.</summary>
-    public bool ShouldCompact(long beginAddress, long safeReadOnlyAddress) =>
-        safeReadOnlyAddress - beginAddress > ThresholdBytes;
+    /// part that no longer changes in place, and so may be compacted) should be compacted now: it has crossed the
+    /// threshold, or a compaction under way has slices left.</summary>
+    public bool ShouldCompact(long beginAddress, long safeReadOnlyAddress)
+    {
+        if (_target > beginAddress)
+        {
+            return true;
+        }
 
-    /// <summary>How far to compact: the whole read-only part. A FoldOver checkpoint has just made everything up to
-    /// the tail read-only, so that is the whole log but the records written since.</summary>
-    public static long ChooseUntilAddress(long beginAddress, long safeReadOnlyAddress) =>
-        Math.Max(beginAddress, safeReadOnlyAddress);
+        _target = 0;
+        if (safeReadOnlyAddress - beginAddress <= ThresholdBytes)
+        {
+            return false;
+        }
 
-    /// <summary>Records the log's size (tail minus begin) right after a compaction.</summary>
-    public void Compacted(long logBytesAfter) => LiveBytesEstimate = logBytesAfter;
+        // The whole read-only part, as of now: a FoldOver checkpoint has made everything up to the tail read-only,
+        // so that is the whole log but what was written since. Records copied meanwhile land above it.
+        _target = safeReadOnlyAddress;
+        return true;
+    }
+
+    /// <summary>How far this run compacts: the next slice of the compaction under way, at most
+    /// <see cref="StoreOptions.CompactionMaxBytesPerCheckpoint"/>, so that one run holds the pipeline for a bounded time.</summary>
+    public long ChooseUntilAddress(long beginAddress, long safeReadOnlyAddress) =>
+        Math.Max(beginAddress, Math.Min(Math.Min(_target, safeReadOnlyAddress), beginAddress + _maxBytesPerRun));
+
+    /// <summary>Records the log's size (tail minus begin) after a run; the estimate of the live data is taken once the
+    /// compaction under way has reached its target.</summary>
+    public void Compacted(long beginAddress, long logBytesAfter)
+    {
+        if (beginAddress >= _target)
+        {
+            _target = 0;
+            LiveBytesEstimate = logBytesAfter;
+        }
+    }
 }

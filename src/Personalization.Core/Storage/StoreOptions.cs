@@ -30,4 +30,10 @@ public sealed class StoreOptions
     /// before it is compacted. Higher values compact less often and use more disk.</summary>
     /// <value>The default is 2. Must be at least 1.5.</value>
     public double CompactionTriggerRatio { get; set; } = 2.0;
+
+    /// <summary>How much of the log one compaction run (after one checkpoint, with the stages held) compacts at most: a
+    /// larger compaction is done in slices over the following checkpoints, so no checkpoint holds the pipeline long.</summary>
+    /// <value>The default is 512 MiB (on a 2-core machine about 1.5 to 2.5 s of pause, and a sustained log growth of
+    /// 512 MiB per checkpoint interval that compaction keeps up with). Must be at least 1 MiB.</value>
+    public long CompactionMaxBytesPerCheckpoint { get; set; } = 512L * 1024 * 1024;
 }
