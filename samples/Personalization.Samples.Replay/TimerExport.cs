@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Personalization.Pipeline;
 using Personalization.Triggers;
@@ -34,8 +33,8 @@ internal static class TimerExport
                 writer.WriteString("user_id", instance.UserId);
                 writer.WriteString("instance_key", instance.InstanceKey);
                 writer.WriteNumber("occurrence", instance.Occurrence);
-                writer.WriteString("entered_at", Iso(instance.EnteredAt));
-                writer.WriteString("due_at", Iso(instance.DueAt));
+                writer.WriteString("entered_at", ProfileExport.Iso(instance.EnteredAt));
+                writer.WriteString("due_at", ProfileExport.Iso(instance.DueAt));
                 writer.WriteNumber("restarts", instance.Restarts);
                 writer.WriteEndObject();
                 await writer.FlushAsync();
@@ -47,7 +46,4 @@ internal static class TimerExport
         await output.FlushAsync();
         return pending.Count;
     }
-
-    // ISO-8601 round-trip ("O") in UTC: 2025-11-09T23:04:06.9770000Z (with an offset, the writer would escape its '+').
-    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 }

@@ -72,26 +72,31 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
         _outbox = OutboxLog.Open(Path.Combine(dataDirectory, "outbox"));
         _session = store.OpenSession();
         _deadLetters = new SendDeadLetters(Path.Combine(dataDirectory, "deadletters"), _options.DeadLetterMaxBytes);
-        // After a crash the outbox holds what happened since the last clean stop: endings go into the ledger first, so
-        // the reader, which starts from the beginning, skips every decision that already ended.
-        // Erasures first: an ending before a user's erasure must not put the user back into the ledger.
-        foreach (var (record, next) in _outbox.ReadCommittedWithAddresses(_outbox.BeginAddress))
-        {
-            if (record.IsErasure)
-            {
-                _erasedBefore[record.UserId] = next;
-            }
-        }
-
+        // After a crash the outbox holds what happened since the last checkpoint: endings go into the ledger first, so
+        // the reader, which starts from the beginning, skips every decision that already ended. An ending before its
+        // user's erasure (which may come later in the outbox) must not put the user back, so endings wait for the end.
         var decisions = 0;
-        var ended = 0;
+        var endings = new List<(OutboxRecord Record, long Next)>();
         foreach (var (record, next) in _outbox.ReadCommittedWithAddresses(_outbox.BeginAddress))
         {
             if (record.IsDecision)
             {
                 decisions++;
             }
-            else if (!record.IsErasure && !IsErased(record.UserId, next))
+            else if (record.IsErasure)
+            {
+                _erasedBefore[record.UserId] = next;
+            }
+            else
+            {
+                endings.Add((record, next));
+            }
+        }
+
+        var ended = 0;
+        foreach (var (record, next) in endings)
+        {
+            if (!IsErased(record.UserId, next))
             {
                 WriteLedger(record);
                 ended++;

@@ -50,15 +50,6 @@ internal sealed class OutboxLog : IAsyncDisposable
     /// <summary>Makes every appended record durable.</summary>
     public ValueTask CommitAsync(CancellationToken cancellationToken) => _log.CommitAsync(cancellationToken);
 
-    /// <summary>Reads every committed record from <paramref name="from"/> to what is committed now.</summary>
-    public IEnumerable<OutboxRecord> ReadCommitted(long from)
-    {
-        foreach (var (entry, length, _) in _log.ReadCommitted(from))
-        {
-            yield return Deserialize(entry, length);
-        }
-    }
-
     /// <summary>Reads every committed record from <paramref name="from"/>, with the address after each.</summary>
     public IEnumerable<(OutboxRecord Record, long Next)> ReadCommittedWithAddresses(long from)
     {
