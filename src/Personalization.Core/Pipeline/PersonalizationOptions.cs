@@ -57,6 +57,13 @@ public sealed class PersonalizationOptions
     /// 1 second and 1 day.</value>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The checks every event passes at ingest (limits, identities, amounts, timestamps, tracking plans,
+    /// schema upcasting).</summary>
+    public Ingest.ValidationOptions Validation { get; set; } = new();
+
+    /// <summary>The bounds of the dead-letter store (rejected events and failed sends).</summary>
+    public DeadLetters.DeadLetterOptions DeadLetters { get; set; } = new();
+
     /// <summary>Sizes of the embedded store.</summary>
     public StoreOptions Store { get; set; } = new();
 
