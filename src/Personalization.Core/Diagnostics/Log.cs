@@ -62,4 +62,7 @@ internal static partial class Log
 
     [LoggerMessage(19, LogLevel.Warning, "Compacting the store after a checkpoint failed; the next checkpoint tries again.")]
     public static partial void CompactionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Debug, "Identity {FromId} merged into {ToId} (profile moved: {ProfileMoved}, pending trigger instances moved: {InstancesMoved}).")]
+    public static partial void IdentityMerged(ILogger logger, string fromId, string toId, bool profileMoved, int instancesMoved);
 }

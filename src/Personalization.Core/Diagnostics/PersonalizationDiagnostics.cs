@@ -19,6 +19,11 @@ public static class PersonalizationDiagnostics
     /// <summary>Gauge: events waiting in a stage's queue, tagged with <c>stage</c> (and <c>shard</c>).</summary>
     public const string QueueDepth = "personalization.queue.depth";
 
+    /// <summary>Counter: identity merges (an <c>identify</c> linking an anonymous id, or an <c>alias</c>), tagged with
+    /// <c>outcome</c>: <c>merged</c> (a profile or pending trigger moved), <c>linked</c> (nothing to move yet; later
+    /// events of the id go to the user) or <c>skipped</c> (the id was already merged into another user).</summary>
+    public const string IdentityMerges = "personalization.identity.merges";
+
     /// <summary>Histogram (ms): time a stage spent on one event, tagged with <c>stage</c>: <c>ingest</c> (parsing
     /// JSON), <c>dedupe</c>, <c>enrich</c> (the profile update) and <c>trigger</c> (the trigger evaluator).</summary>
     public const string StageDuration = "personalization.stage.duration";
@@ -50,4 +55,12 @@ public static class PersonalizationDiagnostics
     /// <summary>Histogram (ms): from the trigger's decision to the platform accepting the email, tagged with
     /// <c>trigger</c> and <c>dispatcher</c>.</summary>
     public const string DeliveryLatency = "personalization.email.delivery.latency";
+
+    /// <summary>Counter: dead letters written, tagged with <c>kind</c> (<c>rejected_event</c>, <c>flagged_event</c>,
+    /// <c>failed_event</c>, <c>failed_send</c>) and <c>reason</c>.</summary>
+    public const string DeadLettersWritten = "personalization.deadletters.written";
+
+    /// <summary>Counter: dead letters dropped, tagged with <c>cause</c>: <c>size</c> and <c>age</c> (the oldest segment
+    /// went to stay within the bounds) or <c>write_failure</c> (they could not be written).</summary>
+    public const string DeadLettersDropped = "personalization.deadletters.dropped";
 }

@@ -16,6 +16,7 @@ internal sealed class PipelineMetrics : IDisposable
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _duplicate;
+    private readonly Counter<long> _merges;
     private readonly Histogram<double> _stageDuration;
     private readonly Histogram<double> _latency;
 
@@ -26,6 +27,7 @@ internal sealed class PipelineMetrics : IDisposable
         _accepted = _meter.CreateCounter<long>(PersonalizationDiagnostics.EventsAccepted, "{event}", "Events accepted into the pipeline.");
         _rejected = _meter.CreateCounter<long>(PersonalizationDiagnostics.EventsRejected, "{event}", "Events rejected, by reason code.");
         _duplicate = _meter.CreateCounter<long>(PersonalizationDiagnostics.EventsDuplicate, "{event}", "Events dropped as duplicates of an earlier messageId.");
+        _merges = _meter.CreateCounter<long>(PersonalizationDiagnostics.IdentityMerges, "{merge}", "Identity merges, by outcome (merged, linked, skipped).");
         _meter.CreateObservableGauge(PersonalizationDiagnostics.QueueDepth, queueDepths, "{event}", "Events waiting in a stage's queue.");
         _stageDuration = _meter.CreateHistogram<double>(PersonalizationDiagnostics.StageDuration, "ms", "Time a stage spent on one event.");
         _latency = _meter.CreateHistogram<double>(PersonalizationDiagnostics.EndToEndLatency, "ms", "From the ingest call to the trigger stage done with the event.");
@@ -37,6 +39,8 @@ internal sealed class PipelineMetrics : IDisposable
     public void Accepted() => _accepted.Add(1);
 
     public void Duplicate() => _duplicate.Add(1);
+
+    public void IdentityMerge(string outcome) => _merges.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

@@ -25,7 +25,15 @@ public sealed partial class PersonalizationPipeline
         var session = RentReader();
         try
         {
-            return ValueTask.FromResult(ProfileRecords.Read(session, userId, new ArrayBufferWriter<byte>(512)));
+            var buffer = new ArrayBufferWriter<byte>(512);
+            var profile = ProfileRecords.Read(session, userId, buffer);
+            if (profile is null && IdentityAliases.TryRead(session, userId, new byte[StoreKeys.BufferSize], buffer, out var mergedInto))
+            {
+                // An id merged into another (an anonymous visitor who identified) reads as the profile it joined.
+                profile = ProfileRecords.Read(session, mergedInto, buffer);
+            }
+
+            return ValueTask.FromResult(profile);
         }
         finally
         {

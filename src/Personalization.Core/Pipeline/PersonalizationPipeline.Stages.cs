@@ -134,12 +134,12 @@ public sealed partial class PersonalizationPipeline
 
             item.Completion?.Set(item.Index, IngestResult.Accepted(@event.MessageId));
             _metrics.Accepted();
-            userId = @event.ProfileId!;
+            userId = await ResolveIdentityAsync(item, @event).ConfigureAwait(false);
         }
         else
         {
             // An erasure's caller waits until the shard has erased.
-            userId = item.EraseUserId!;
+            userId = item.EraseUserId = _aliases!.Resolve(item.EraseUserId!);
         }
 
         await WriteAsync(_shards[StableHash.Shard(userId, _shards.Length)].Writer, item).ConfigureAwait(false);

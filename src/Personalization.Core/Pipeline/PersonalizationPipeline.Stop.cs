@@ -129,6 +129,9 @@ public sealed partial class PersonalizationPipeline
         _dedupeSession?.Dispose();
         _dedupeSession = null;
         _dedupe = null;
+        _aliasSession?.Dispose();
+        _aliasSession = null;
+        _aliases = null;
         if (_ingestLog is not null)
         {
             await _ingestLog.DisposeAsync().ConfigureAwait(false);
@@ -160,6 +163,7 @@ public sealed partial class PersonalizationPipeline
         }
 
         _dedupeSession?.Dispose();
+        _aliasSession?.Dispose();
         if (_ingestLog is not null)
         {
             await _ingestLog.DisposeAsync().ConfigureAwait(false);

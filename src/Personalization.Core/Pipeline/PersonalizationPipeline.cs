@@ -38,6 +38,8 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
     private DeliveryStage? _delivery;
     private Task? _deliveryTask;
     private IKeyValueSession? _dedupeSession;
+    private IKeyValueSession? _aliasSession;
+    private IdentityAliases? _aliases;
     private ShardWorker[] _shards = [];
     private Task[] _stageTasks = [];
     private ITimer? _ticker;
@@ -185,6 +187,8 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
             startOverWithoutCheckpoint: _ingestLog is null || _ingestLog.NeverTruncated);
         _dedupeSession = _store.OpenSession();
         _dedupe = new DedupeIndex(_dedupeSession, _options.DedupeWindow);
+        _aliasSession = _store.OpenSession();
+        _aliases = new IdentityAliases(_aliasSession);
         var sink = _options.SendSink;
         if (_templates is not null)
         {
@@ -204,9 +208,10 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         }
 
         _shards = new ShardWorker[_options.ShardCount];
+        var hooks = new ShardHooks(EraseFromShard, MergeOnShard, _fault.Task);
         for (var i = 0; i < _shards.Length; i++)
         {
-            _shards[i] = new ShardWorker(i, _options.ChannelCapacity, _store.OpenSession(), evaluator, _clock, _metrics, _logger, EraseFromShard);
+            _shards[i] = new ShardWorker(i, _options.ChannelCapacity, _store.OpenSession(), evaluator, _clock, _metrics, _logger, hooks);
         }
 
         RestoreClocks();
@@ -263,6 +268,9 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         var sendKeys = _engine?.Erase(shard, userId) ?? [];
         _delivery?.ForgetUser(userId, sendKeys);
     }
+
+    // On the merge target's shard, after the profiles merged: the pending trigger instances follow.
+    private int MergeOnShard(int shard, string fromId, string toId, DateTimeOffset at) => _engine?.Merge(shard, fromId, toId, at) ?? 0;
 
     private async Task RunStageAsync(string stage, Func<Task> run, ChannelWriter<PipelineItem>? input = null)
     {

@@ -20,11 +20,13 @@ internal sealed class PipelineItem
         Replayed = replayed;
     }
 
-    /// <summary>The event, unless this is an erasure or a barrier.</summary>
-    public SegmentEvent? Event { get; }
+    /// <summary>The event, unless this is an erasure or a barrier. The routing stage replaces it with a copy for the
+    /// profile it resolves to when its id was merged into another.</summary>
+    public SegmentEvent? Event { get; set; }
 
-    /// <summary>The user whose data this item erases, when it is an erasure.</summary>
-    public string? EraseUserId { get; }
+    /// <summary>The user whose data this item erases, when it is an erasure (resolved by the routing stage to the
+    /// profile an id was merged into).</summary>
+    public string? EraseUserId { get; set; }
 
     /// <summary>Where the stages report this item's verdict to the ingest caller (none for replayed items).</summary>
     public IngestCompletion? Completion { get; }
@@ -54,6 +56,17 @@ internal sealed class PipelineItem
     /// <summary>Set by the dedupe stage: whether the event is a duplicate (its verdict waits for the commit all the same).</summary>
     public bool IsDuplicate { get; set; }
 
+    /// <summary>Set by the routing stage on an <c>identify</c> or <c>alias</c> event: the profile id to merge into the
+    /// event's profile before the event is applied.</summary>
+    public string? MergeFrom { get; set; }
+
+    /// <summary>Set with <see cref="MergeFrom"/> when the merged profile lives on another shard: completes once that shard
+    /// has applied everything routed to it before the merge.</summary>
+    public Task? MergeReady { get; set; }
+
+    /// <summary>On a hand-over item (to the merged profile's shard): completed when that shard reaches it.</summary>
+    public TaskCompletionSource? Handoff { get; private init; }
+
     public static PipelineItem ForEvent(SegmentEvent @event, IngestCompletion completion, int index, long ingestTimestamp,
         DateTimeOffset ingestTime, byte[]? logEntry) =>
         new(@event, null, completion, index, null, ingestTimestamp, ingestTime, logEntry, replayed: false);
@@ -68,6 +81,10 @@ internal sealed class PipelineItem
 
     /// <summary>An item that only makes a shard look at the clock.</summary>
     public static PipelineItem ForTick() => new(null, null, null, 0, null, 0, default, null, replayed: false);
+
+    /// <summary>An item that tells the merge's target shard that this shard is done with the merged profile.</summary>
+    public static PipelineItem ForHandoff(TaskCompletionSource handoff) =>
+        new(null, null, null, 0, null, 0, default, null, replayed: false) { Handoff = handoff };
 
     public static PipelineItem ForBarrier(PipelineBarrier barrier) => new(null, null, null, 0, barrier, 0, default, null, replayed: false);
 }

@@ -27,13 +27,13 @@ internal sealed class ShardWorker : IDisposable
     private readonly ArrayBufferWriter<byte> _previous = new(1024);
     private readonly ArrayBufferWriter<byte> _next = new(1024);
     private readonly TriggerEventContext _context;
-    private readonly Action<int, string>? _erase;
+    private readonly ShardHooks? _hooks;
     private DateTimeOffset _now = DateTimeOffset.MinValue;
 
     public ShardWorker(int shard, int capacity, IKeyValueSession session, ITriggerEvaluator? evaluator, PipelineClock clock,
-        PipelineMetrics metrics, ILogger logger, Action<int, string>? erase = null)
+        PipelineMetrics metrics, ILogger logger, ShardHooks? hooks = null)
     {
-        _erase = erase;
+        _hooks = hooks;
         _shard = shard;
         _channel = Channel.CreateBounded<PipelineItem>(new BoundedChannelOptions(capacity)
         {
@@ -75,16 +75,42 @@ internal sealed class ShardWorker : IDisposable
                 {
                     Erase(item, userId);
                 }
+                else if (item.Handoff is { } handoff)
+                {
+                    // Everything routed here before the merge is applied: the merged profile is the target shard's now.
+                    handoff.TrySetResult();
+                }
                 else if (item.Event is null)
                 {
                     Tick();
                 }
                 else
                 {
+                    if (item.MergeReady is { IsCompleted: false } ready)
+                    {
+                        await WaitForHandoffAsync(ready).ConfigureAwait(false);
+                    }
+
                     Process(item);
                 }
             }
         }
+    }
+
+    // The shard of a merged profile hands it over once it has applied everything routed to it before the merge. If a
+    // stage fails first, the hand-over may never come: this shard stops with the fault instead of waiting forever.
+    private async Task WaitForHandoffAsync(Task ready)
+    {
+        if (_hooks is { } hooks)
+        {
+            await Task.WhenAny(ready, hooks.Faulted).ConfigureAwait(false);
+            if (!ready.IsCompleted)
+            {
+                await hooks.Faulted.ConfigureAwait(false);
+            }
+        }
+
+        await ready.ConfigureAwait(false);
     }
 
     private void Process(PipelineItem item)
@@ -94,6 +120,11 @@ internal sealed class ShardWorker : IDisposable
         {
             AdvanceClock(_clock.OnEvent(@event.Timestamp, item.IngestTime));
             var start = Stopwatch.GetTimestamp();
+            if (item.MergeFrom is { } mergeFrom)
+            {
+                Merge(mergeFrom, @event.ProfileId!, @event.Timestamp);
+            }
+
             var profile = Apply(@event);
             _metrics.EnrichDone(start);
 
@@ -126,6 +157,27 @@ internal sealed class ShardWorker : IDisposable
         return profile;
     }
 
+    // An identity merge, before the identify or alias event that asked for it is applied: the merged profile's data
+    // joins the target's (see ProfileMerger) and its pending trigger instances follow (through the hook).
+    private void Merge(string fromId, string toId, DateTimeOffset at)
+    {
+        _previous.ResetWrittenCount();
+        var source = ProfileRecords.Read(_session, fromId, _previous);
+        if (source is not null)
+        {
+            var target = ProfileRecords.Read(_session, toId, _next) ?? ProfileUpdater.Create(toId, source.FirstSeen);
+            ProfileMerger.Merge(target, source);
+            _next.ResetWrittenCount();
+            ProfileSerializer.Serialize(_next, target);
+            _session.Upsert(_key.AsSpan(0, StoreKeys.Write(StoreKeys.Profile, toId, _key)), _next.WrittenSpan);
+            _session.Delete(_key.AsSpan(0, StoreKeys.Write(StoreKeys.Profile, fromId, _key)));
+        }
+
+        var moved = _hooks?.Merge(_shard, fromId, toId, at) ?? 0;
+        _metrics.IdentityMerge(source is not null || moved > 0 ? "merged" : "linked");
+        Log.IdentityMerged(_logger, fromId, toId, source is not null, moved);
+    }
+
     private void Evaluate(SegmentEvent @event, CustomerProfile profile)
     {
         if (_evaluator is null)
@@ -150,9 +202,16 @@ internal sealed class ShardWorker : IDisposable
     {
         try
         {
+            // The ids merged into the user stop resolving to them.
+            _previous.ResetWrittenCount();
+            if (ProfileRecords.Read(_session, userId, _previous) is { } profile)
+            {
+                IdentityAliases.Forget(_session, profile.MergedIds, _key);
+            }
+
             var keyLength = StoreKeys.Write(StoreKeys.Profile, userId, _key);
             _session.Delete(_key.AsSpan(0, keyLength));
-            _erase?.Invoke(_shard, userId);
+            _hooks?.Erase(_shard, userId);
             item.Completion?.Set(0, Ingest.IngestResult.Accepted(userId));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

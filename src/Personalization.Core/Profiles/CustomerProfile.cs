@@ -9,9 +9,10 @@ namespace Personalization.Profiles;
 [MessagePackObject]
 public sealed class CustomerProfile
 {
-    /// <summary>The version of the stored shape of this profile. Every stored profile carries it, so that a later
-    /// shape can recognise and migrate older records when it reads them; version 1 is the only shape so far.</summary>
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>The version of the stored shape of this profile. Every stored profile carries it, and an older record
+    /// is migrated when it is read (see <see cref="ProfileMigrations"/>): version 2 added <see cref="CartUpdatedAt"/>
+    /// and <see cref="MergedIds"/>.</summary>
+    public const int CurrentSchemaVersion = 2;
 
     /// <summary>The stored shape's version.</summary>
     [Key(0)]
@@ -64,6 +65,16 @@ public sealed class CustomerProfile
     /// <summary>The event time of the latest <c>Order Completed</c>, if any.</summary>
     [Key(12)]
     public DateTimeOffset? LastOrderAt { get; set; }
+
+    /// <summary>When the cart last changed (the event time of the latest <c>Product Added</c>, <c>Product Removed</c>
+    /// or <c>Order Completed</c>); <see langword="null"/> for a profile that never had a cart. Since version 2.</summary>
+    [Key(13)]
+    public DateTimeOffset? CartUpdatedAt { get; set; }
+
+    /// <summary>The ids of the profiles merged into this one (an anonymous visitor who identified, or the previous id
+    /// of an <c>alias</c> call), oldest first, at most 32. Since version 2.</summary>
+    [Key(14)]
+    public List<string> MergedIds { get; set; } = [];
 
     /// <summary>The <c>email</c> trait, if the user has one.</summary>
     [IgnoreMember]

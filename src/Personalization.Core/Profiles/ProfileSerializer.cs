@@ -14,7 +14,11 @@ internal static class ProfileSerializer
     public static CustomerProfile Deserialize(ReadOnlyMemory<byte> bytes)
     {
         var profile = MessagePackSerializer.Deserialize<CustomerProfile>(bytes, s_options);
-        profile.SchemaVersion = CustomerProfile.CurrentSchemaVersion;
+        if (profile.SchemaVersion != CustomerProfile.CurrentSchemaVersion)
+        {
+            ProfileMigrations.Migrate(profile);
+        }
+
         return profile;
     }
 }

@@ -64,20 +64,32 @@ internal static class ProfileUpdater
         {
             case EcommerceEvents.ProductAdded:
                 AddToCart(profile, @event.Properties);
+                CartChanged(profile, @event.Timestamp);
                 break;
             case EcommerceEvents.ProductRemoved:
                 RemoveFromCart(profile, @event.Properties);
+                CartChanged(profile, @event.Timestamp);
                 break;
             case EcommerceEvents.OrderCompleted:
                 profile.OrderCount++;
                 profile.TotalSpent += OrderRevenue(@event.Properties);
                 profile.LastOrderAt = profile.LastOrderAt is { } last && last > @event.Timestamp ? last : @event.Timestamp;
                 profile.Cart.Clear();
+                CartChanged(profile, @event.Timestamp);
                 break;
             case EcommerceEvents.Unsubscribed:
                 profile.Traits["unsubscribed"] = true;
                 profile.Traits["unsubscribed_at"] = @event.Timestamp.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
                 break;
+        }
+    }
+
+    // The latest change wins: a late event does not move the time back.
+    private static void CartChanged(CustomerProfile profile, DateTimeOffset at)
+    {
+        if (profile.CartUpdatedAt is not { } last || at > last)
+        {
+            profile.CartUpdatedAt = at;
         }
     }
 

@@ -16,6 +16,9 @@ internal static class StoreKeys
     /// <summary>A send ledger entry, by send key.</summary>
     public const byte SendLedger = (byte)'l';
 
+    /// <summary>An identity merged into another, by the merged id (value: the id it was merged into).</summary>
+    public const byte Alias = (byte)'a';
+
     /// <summary>The pipeline's own records, such as the state of the last checkpoint.</summary>
     public const byte Meta = (byte)'m';
 

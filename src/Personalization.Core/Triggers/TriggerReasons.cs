@@ -34,6 +34,11 @@ public static class TriggerReasons
     /// send-by deadline.</summary>
     public const string QuietHours = "quiet_hours";
 
+    /// <summary>An identity merge moved the instance from the merged profile (an anonymous visitor who identified)
+    /// to the known user (outcome <c>entered</c>), or ended it because the user already had the same instance
+    /// (outcome <c>cancelled</c>).</summary>
+    public const string Merged = "merged";
+
     /// <summary>The instance came due and its email is to be sent.</summary>
     public const string Fired = "fired";
 }
