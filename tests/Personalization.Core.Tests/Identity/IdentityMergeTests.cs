@@ -194,6 +194,29 @@ public class IdentityMergeTests
         });
     }
 
+    [Test]
+    public async Task Erasing_a_merged_anonymous_id_erases_the_user_it_joined_and_forgets_the_merge()
+    {
+        var (anonymous, user) = IdsOnDifferentShards();
+        using var directory = new TempDirectory();
+        await using var pipeline = await TestPipelines.StartAsync(directory.Path, Shards);
+
+        await pipeline.IngestAsync(AnonymousPage(anonymous, TestEvents.At(0)));
+        await pipeline.IngestAsync(TestEvents.Identify(user, Traits("ed@example.com"), TestEvents.At(1), anonymous));
+        await pipeline.EraseUserAsync(anonymous);
+        await pipeline.IngestAsync(AnonymousPage(anonymous, TestEvents.At(2)));
+        await pipeline.FlushAsync();
+
+        var again = await pipeline.GetAsync(anonymous);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await pipeline.GetAsync(user), Is.Null, "the user's profile is erased");
+            Assert.That(again!.UserId, Is.EqualTo(anonymous), "a later event of the id starts a profile of its own");
+            Assert.That(again.EventCount, Is.EqualTo(1));
+            Assert.That(again.Traits, Is.Empty, "nothing of the erased user comes back");
+        });
+    }
+
     private static Dictionary<string, object?> Traits(string email) => new() { ["email"] = email };
 
     private static SegmentEvent AnonymousProductAdded(string anonymousId, string productId, double? price = null) => new()
