@@ -32,6 +32,8 @@ internal sealed partial class ReplayOptions
                                  trigger, user id and instance key (with --keep-timers: what a store still has to fire)
           --cart-delay TIMESPAN  cart abandonment delay, as hh:mm:ss or d.hh:mm:ss (default 01:00:00)
           --dump-sends PATH      write every send decision (SendIntent) as one JSON object per line to PATH
+          --dead-letters PATH    at the end, write the store's dead letters (rejected events, failed sends) to PATH,
+                                 one JSON object per line with kind, reason, message, raw and at
           --outbox DIR           write each email as an .eml file into DIR (default: personalization-replay-outbox
                                  in the temp directory); the .eml files already there are deleted first
           --smtp HOST:PORT       send the emails through this SMTP server instead (STARTTLS when it offers it)
@@ -230,6 +232,7 @@ internal sealed partial class ReplayOptions
                 case "--dump-profiles":
                 case "--dump-sends":
                 case "--dump-timers":
+                case "--dead-letters":
                     if (!TryValue(args, ref i, name, inlineValue, out var text, out error))
                     {
                         return false;
@@ -239,6 +242,7 @@ internal sealed partial class ReplayOptions
                     else if (name == "--store") { options.Store = text; }
                     else if (name == "--dump-sends") { options.DumpSends = text; }
                     else if (name == "--dump-timers") { options.DumpTimers = text; }
+                    else if (name == "--dead-letters") { options.DeadLetters = text; }
                     else { options.DumpProfiles = text; }
                     break;
                 case "--events":

@@ -53,6 +53,11 @@ internal static class ReplayReport
             Row(table, $"Pending triggers ({N(result.PendingTriggers ?? 0)}) written to", result.TimersDumpedTo);
         }
 
+        if (result.DeadLettersDumpedTo is not null)
+        {
+            Row(table, $"Dead letters ({N(result.DeadLetters ?? 0)}) written to", result.DeadLettersDumpedTo);
+        }
+
         if (result.DeliveredTo is not null)
         {
             var d = result.Delivery;
@@ -126,6 +131,11 @@ internal static class ReplayReport
         if (result.PendingTriggers is { } pending)
         {
             writer.WriteNumber("pending_triggers", pending);
+        }
+
+        if (result.DeadLetters is { } deadLetters)
+        {
+            writer.WriteNumber("dead_letters", deadLetters);
         }
 
         writer.WriteNumber("elapsed_seconds", Math.Round(result.ElapsedSeconds, 3));

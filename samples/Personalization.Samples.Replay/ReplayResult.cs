@@ -53,6 +53,11 @@ internal sealed class ReplayResult
 
     public string? TimersDumpedTo { get; init; }
 
+    /// <summary>How many dead letters were written to <see cref="DeadLettersDumpedTo"/>; null unless asked for.</summary>
+    public long? DeadLetters { get; init; }
+
+    public string? DeadLettersDumpedTo { get; init; }
+
     public DurabilityMode Durability { get; init; }
 
     /// <summary>How often the store took a checkpoint; zero when periodic checkpoints were off.</summary>

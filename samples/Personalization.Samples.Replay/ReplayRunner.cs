@@ -74,7 +74,8 @@ internal static class ReplayRunner
         {
             var tally = new ReplayTally();
             var stopwatch = Stopwatch.StartNew();
-            var interrupted = await IngestAsync(pipeline, source, options.BatchSize, tally, progress, cancellationToken);
+            var deadLetters = new DeadLetterExport(pipeline);
+            var interrupted = await IngestAsync(pipeline, source, options.BatchSize, tally, deadLetters, progress, cancellationToken);
             if (options.KeepTimers)
             {
                 // A flush applies every event and fires what the event times have made due, and no more: the
@@ -109,6 +110,14 @@ internal static class ReplayRunner
             progress.Phase(pipelineOptions.Delivery.Dispatcher is null ? "Checkpointing the store" : "Delivering the last emails and checkpointing the store");
             await pipeline.StopAsync();
             var delivery = pipeline.DeliveryCounts;
+            long? deadLettersWritten = null;
+            if (options.DeadLetters is not null)
+            {
+                // After the stop: every failed send has ended, and the stopped store stays readable.
+                progress.Phase("Writing dead letters");
+                deadLettersWritten = DeadLetterExport.Write(pipeline, options.DeadLetters);
+            }
+
             progress.Phase("Done");
 
             return new ReplayResult
@@ -133,6 +142,8 @@ internal static class ReplayRunner
                 ProfilesDumpedTo = options.DumpProfiles,
                 PendingTriggers = pendingTriggers,
                 TimersDumpedTo = options.DumpTimers,
+                DeadLetters = deadLettersWritten,
+                DeadLettersDumpedTo = options.DeadLetters,
                 Durability = options.Durability,
                 CheckpointInterval = options.CheckpointInterval,
                 StoreRecovered = logger.StoreRecovered ?? false,
@@ -187,7 +198,7 @@ internal static class ReplayRunner
     // One batch is in the pipeline while the next one is read or generated. The next batch starts only after the
     // previous call returned, so the pipeline sees the events in input order. Returns whether it was interrupted.
     private static async Task<bool> IngestAsync(PersonalizationPipeline pipeline, ReplaySource source, int batchSize,
-        ReplayTally tally, IReplayProgress progress, CancellationToken cancellationToken)
+        ReplayTally tally, DeadLetterExport deadLetters, IReplayProgress progress, CancellationToken cancellationToken)
     {
         var current = new ReplayBatch(batchSize);
         var inFlight = new ReplayBatch(batchSize);
@@ -200,6 +211,7 @@ internal static class ReplayRunner
             if (!record.Result.Success)
             {
                 tally.Reject(record.LineNumber, record.Result.ReasonCode, record.Result.Message);
+                await deadLetters.AddAsync(record);
                 continue;
             }
 
@@ -234,6 +246,7 @@ internal static class ReplayRunner
             tally.Add(current, await pipeline.IngestBatchAsync(current.Events));
         }
 
+        await deadLetters.FlushAsync();
         progress.Report(tally.Read, cancellationToken.IsCancellationRequested ? source.Fraction(tally.Read) : 1.0);
         return cancellationToken.IsCancellationRequested;
     }

@@ -14,8 +14,8 @@ internal static partial class DeliveryLog
     [LoggerMessage(302, LogLevel.Debug, "Send {SendKey} attempt {Attempt} failed and will be retried: {Error}")]
     public static partial void SendRetried(ILogger logger, string sendKey, int attempt, string error);
 
-    [LoggerMessage(303, LogLevel.Warning, "Dead letters for failed sends reached their limit of {MaxBytes} bytes; send {SendKey} is counted but not kept there (the ledger still has it).")]
-    public static partial void DeadLettersFull(ILogger logger, long maxBytes, string sendKey);
+    [LoggerMessage(303, LogLevel.Warning, "Send {SendKey} failed and its dead letter could not be written (the ledger still has it).")]
+    public static partial void DeadLetterNotWritten(ILogger logger, string sendKey);
 
     [LoggerMessage(304, LogLevel.Error, "Send {SendKey} failed in delivery itself and went to dead letters.")]
     public static partial void SendCrashed(ILogger logger, Exception exception, string sendKey);

@@ -43,8 +43,4 @@ public sealed class DeliveryOptions
 
     /// <summary>The template sandbox.</summary>
     public TemplateLimits TemplateLimits { get; } = new();
-
-    /// <summary>The most bytes of failed sends kept in <c>deadletters/sends.jsonl</c>; later ones are counted and
-    /// logged, not kept. Default 256 MiB.</summary>
-    public long DeadLetterMaxBytes { get; set; } = 256L * 1024 * 1024;
 }

@@ -36,11 +36,6 @@ internal static class DeliveryOptionsValidator
             errors.Add(Invariant($"Delivery.MaxConcurrency must be between 1 and 1024; it is {options.MaxConcurrency}."));
         }
 
-        if (options.DeadLetterMaxBytes < 1024)
-        {
-            errors.Add(Invariant($"Delivery.DeadLetterMaxBytes must be at least 1024; it is {options.DeadLetterMaxBytes}."));
-        }
-
         var retry = options.Retry;
         if (retry.MaxAttempts is < 1 or > 100)
         {

@@ -36,7 +36,9 @@ internal sealed partial class DeliveryStage
     /// <summary>
     /// Forgets an erased user: their entries in the send ledger (<paramref name="sendKeys"/>, the keys their trigger
     /// instances can have had), their failed sends in dead letters, and every decision about them already in the
-    /// outbox, which is skipped with reason <see cref="DeliveryReasons.Erased"/>.
+    /// outbox, which is skipped with reason <see cref="DeliveryReasons.Erased"/>. The failed sends in dead letters go here
+    /// only when the stage owns its store: the pipeline erases the user from its own store (which holds the user's
+    /// rejected events too) after this call.
     /// </summary>
     public void ForgetUser(string userId, IReadOnlyList<string> sendKeys)
     {
@@ -54,7 +56,10 @@ internal sealed partial class DeliveryStage
             }
         }
 
-        _deadLetters?.RemoveUser(userId);
+        if (_ownsDeadLetters)
+        {
+            _deadLetters?.RemoveUser(userId);
+        }
     }
 
     // Under _gate: a decision appended before the user's erasure is not sent.

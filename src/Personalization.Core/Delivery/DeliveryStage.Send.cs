@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MimeKit;
+using Personalization.DeadLetters;
 using Personalization.Delivery.Outbox;
 using Personalization.Profiles;
 using Personalization.Triggers;
@@ -83,9 +84,15 @@ internal sealed partial class DeliveryStage
         {
             // The slot (and with it the next send) waits until the ending is durable: a kill can then only resend
             // what was in flight, at most MaxConcurrency emails, never every send that ended since the last commit.
-            if (End(work, ending, to) is { } end)
+            var (end, deadLetter) = End(work, ending, to);
+            if (end is { } address)
             {
-                await _outbox!.WaitForDurableAsync(end, _abort.Token).ConfigureAwait(false);
+                await _outbox!.WaitForDurableAsync(address, _abort.Token).ConfigureAwait(false);
+            }
+
+            if (deadLetter is not null && !await deadLetter.WaitAsync(_abort.Token).ConfigureAwait(false))
+            {
+                DeliveryLog.DeadLetterNotWritten(_logger, intent.SendKey);
             }
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -171,12 +178,13 @@ internal sealed partial class DeliveryStage
         return (Fail(intent, ended, outcome.Attempts, reason, Describe(outcome.LastError)), to);
     }
 
-    // Records the ending (ledger, outbox, dead letters); returns the outbox address that makes it durable, or null when
-    // nothing is recorded (the user was erased meanwhile).
-    private long? End(SendWork work, SendRecord ending, string? to)
+    // Records the ending (ledger, outbox, dead letters); returns the outbox address that makes it durable and the dead
+    // letter's write, or nulls when nothing is recorded (the user was erased meanwhile).
+    private (long? End, Task<bool>? DeadLetter) End(SendWork work, SendRecord ending, string? to)
     {
         var intent = work.Intent;
         var record = OutboxRecord.ForEnding(ending, intent.Trigger, intent.UserId);
+        Task<bool>? deadLetter = null;
         lock (_gate)
         {
             _inFlight.Remove(intent.SendKey);
@@ -185,12 +193,18 @@ internal sealed partial class DeliveryStage
             {
                 // The user was erased while this send was in flight: nothing about it is recorded (the erasure marker
                 // in the outbox keeps it from being sent again after a restart).
-                return null;
+                return (null, null);
             }
 
             if (_session is not null)
             {
                 WriteLedger(record);
+            }
+
+            if (ending.Status == SendStatus.Failed)
+            {
+                // Queued under the lock: an erasure of the user after this point also removes this dead letter.
+                deadLetter = _deadLetters?.Post(DeadLetterFor(intent, ending, to));
             }
         }
 
@@ -198,14 +212,23 @@ internal sealed partial class DeliveryStage
         if (ending.Status == SendStatus.Failed)
         {
             DeliveryLog.SendFailed(_logger, intent.SendKey, intent.Trigger, ending.Attempts, ending.Reason ?? "", ending.Error ?? "");
-            if (!_deadLetters!.Write(ending, intent.Trigger, intent.UserId, to))
-            {
-                DeliveryLog.DeadLettersFull(_logger, _options.DeadLetterMaxBytes, intent.SendKey);
-            }
         }
 
-        return end;
+        return (end, deadLetter);
     }
+
+    private static DeadLetterDraft DeadLetterFor(SendIntent intent, SendRecord ending, string? to) => new()
+    {
+        Kind = DeadLetterKind.FailedSend,
+        Reason = ending.Reason ?? DeliveryReasons.RetriesExhausted,
+        Message = $"The {intent.Trigger} email failed after {ending.Attempts} attempts ({ending.Reason}).",
+        UserId = intent.UserId,
+        SendKey = intent.SendKey,
+        Trigger = intent.Trigger,
+        To = to,
+        Attempts = ending.Attempts,
+        Error = ending.Error,
+    };
 
     private SendRecord Skip(SendIntent intent, DateTimeOffset now, string reason)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using MessagePack;
 using Microsoft.Extensions.Logging;
+using Personalization.DeadLetters;
 using Personalization.Delivery.Outbox;
 using Personalization.Delivery.Templates;
 using Personalization.Profiles;
@@ -40,7 +41,9 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
     private TaskCompletionSource _progress = NewProgress();
     private OutboxLog? _outbox;
     private IKeyValueSession? _session;
-    private SendDeadLetters? _deadLetters;
+    private readonly System.Diagnostics.Metrics.Meter _meter;
+    private DeadLetterStore? _deadLetters;
+    private bool _ownsDeadLetters; // opened by Open itself, when the pipeline did not hand one over
     private long _expected;
     private long _handled;
     private readonly TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -56,6 +59,7 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
         _timeProvider = timeProvider;
         _eventTime = eventTime;
         _logger = logger;
+        _meter = meter;
         var dispatcher = options.Dispatcher ?? throw new InvalidOperationException("Delivery needs a dispatcher.");
         _metrics = new DeliveryMetrics(meter, dispatcher.Name);
         _retrier = new DispatchRetrier(dispatcher, options.Retry, timeProvider, OnRetry);
@@ -66,12 +70,21 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
     /// <summary>What delivery did so far.</summary>
     public DeliveryCounts Counts => _metrics.Counts;
 
-    /// <summary>Opens the outbox in <paramref name="dataDirectory"/> and rebuilds the ledger from what it holds.</summary>
-    public void Open(string dataDirectory, IKeyValueStore store)
+    /// <summary>The dead letters failed sends go to.</summary>
+    public DeadLetterStore? DeadLetters => _deadLetters;
+
+    /// <summary>
+    /// Opens the outbox in <paramref name="dataDirectory"/> and rebuilds the ledger from what it holds. Failed sends go
+    /// to <paramref name="deadLetters"/>, the pipeline's store, which the pipeline disposes and erases users from; without
+    /// one, the stage opens its own in <c>&lt;data&gt;/deadletters</c> with the default bounds and owns it.
+    /// </summary>
+    public void Open(string dataDirectory, IKeyValueStore store, DeadLetterStore? deadLetters = null)
     {
         _outbox = OutboxLog.Open(Path.Combine(dataDirectory, "outbox"));
         _session = store.OpenSession();
-        _deadLetters = new SendDeadLetters(Path.Combine(dataDirectory, "deadletters"), _options.DeadLetterMaxBytes);
+        _ownsDeadLetters = deadLetters is null;
+        _deadLetters = deadLetters ?? DeadLetterStore.Open(Path.Combine(dataDirectory, DeadLetterStore.DirectoryName), new DeadLetterOptions(),
+            _timeProvider, durable: true, _meter, _logger);
         // After a crash the outbox holds what happened since the last checkpoint: endings go into the ledger first, so
         // the reader, which starts from the beginning, skips every decision that already ended. An ending before its
         // user's erasure (which may come later in the outbox) must not put the user back, so endings wait for the end.
@@ -261,7 +274,11 @@ internal sealed partial class DeliveryStage : ISendIntentSink, IAsyncDisposable
             await _outbox.DisposeAsync().ConfigureAwait(false);
         }
 
-        _deadLetters?.Dispose();
+        if (_ownsDeadLetters)
+        {
+            _deadLetters?.Dispose();
+        }
+
         _abort.Dispose();
         _stopReading.Dispose();
         _slots.Dispose();

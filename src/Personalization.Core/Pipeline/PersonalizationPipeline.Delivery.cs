@@ -1,3 +1,4 @@
+using Personalization.DeadLetters;
 using Personalization.Delivery;
 
 namespace Personalization.Pipeline;
@@ -17,6 +18,18 @@ public sealed partial class PersonalizationPipeline
         ArgumentException.ThrowIfNullOrEmpty(sendKey);
         return Task.FromResult(_state is 1 or 2 ? _delivery?.GetSend(sendKey) : null);
     }
+
+    /// <summary>
+    /// The dead letters of the data directory: rejected, flagged and failed events and failed sends, with their reasons;
+    /// list, export, purge or remove them here. Available from the start of the pipeline; reads keep working after it
+    /// stopped.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The pipeline has not started (or has no dead-letter store).</exception>
+    public IDeadLetterStore DeadLetters => DeadLetterStore
+        ?? throw new InvalidOperationException("The pipeline's dead letters are available once it has started.");
+
+    // The pipeline's store. Until the pipeline opens it itself, the delivery stage's (when delivery is on).
+    internal DeadLetterStore? DeadLetterStore => _delivery?.DeadLetters;
 
     // True when every decision ended: then the store checkpoint holds the whole ledger and the outbox can be emptied.
     private async Task<bool> DrainDeliveryAsync()

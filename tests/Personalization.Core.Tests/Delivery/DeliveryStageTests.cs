@@ -1,9 +1,11 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
+using Personalization.DeadLetters;
 using Personalization.Delivery;
 using Personalization.Delivery.Templates;
 using Personalization.Profiles;
 using Personalization.Storage;
+using Personalization.Tests.DeadLetters;
 using Personalization.Tests.Support;
 using Personalization.Triggers;
 
@@ -184,8 +186,14 @@ public class DeliveryStageTests
             });
         }
 
-        var deadLetter = File.ReadAllLines(Path.Combine(directory.Path, "deadletters", "sends.jsonl")).Single();
-        Assert.That(deadLetter, Does.Contain("\"send_key\":\"cart:u1:1\"").And.Contain("\"reason\":\"rejected\"").And.Contain("550 5.1.1"));
+        var deadLetter = DeadLetterFiles.Read(directory.Path).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(deadLetter.Kind, Is.EqualTo(DeadLetterKind.FailedSend));
+            Assert.That((deadLetter.SendKey, deadLetter.Trigger, deadLetter.UserId, deadLetter.To), Is.EqualTo(("cart:u1:1", "cart", "u1", "ada@example.com")));
+            Assert.That((deadLetter.Reason, deadLetter.Attempts), Is.EqualTo((DeliveryReasons.Rejected, 1)));
+            Assert.That(deadLetter.Error, Does.Contain("550 5.1.1 mailbox unavailable"));
+        });
     }
 
     private static CustomerProfile Profile(string userId, string? email, string firstName)

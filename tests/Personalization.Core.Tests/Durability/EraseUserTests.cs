@@ -1,6 +1,8 @@
+using Personalization.DeadLetters;
 using Personalization.Delivery;
 using Personalization.Events;
 using Personalization.Pipeline;
+using Personalization.Tests.DeadLetters;
 using Personalization.Tests.Support;
 using Personalization.Triggers;
 
@@ -113,7 +115,6 @@ public class EraseUserTests
     public async Task An_erasure_removes_the_users_sends_from_the_ledger_and_dead_letters_and_survives_a_crash()
     {
         using var directory = new TempDirectory();
-        var deadLetters = Path.Combine(directory.Path, "deadletters", SendDeadLetters.FileName);
         var dispatcher = new ScriptedEmailDispatcher()
             .ThenFail(new EmailDispatchException("550 5.1.1 mailbox unavailable", permanent: true))
             .ThenFail(new EmailDispatchException("550 5.1.1 mailbox unavailable", permanent: true));
@@ -128,7 +129,7 @@ public class EraseUserTests
             ]);
             await pipeline.CompleteReplayAsync();
             // Both sends fail for good: ledger entries, then dead letters.
-            await DurabilityKit.WaitUntilAsync(() => Task.FromResult(File.Exists(deadLetters) && File.ReadAllLines(deadLetters).Length == 2));
+            await DurabilityKit.WaitUntilAsync(() => Task.FromResult(pipeline.DeadLetters.Statistics.Count == 2));
             Assert.That((await pipeline.GetSendAsync(AdaKey))?.Status, Is.EqualTo(SendStatus.Failed));
             await pipeline.CheckpointAsync();
 
@@ -138,7 +139,7 @@ public class EraseUserTests
             {
                 Assert.That(await pipeline.GetSendAsync(AdaKey), Is.Null);
                 Assert.That((await pipeline.GetSendAsync(BobKey))?.Status, Is.EqualTo(SendStatus.Failed));
-                Assert.That(File.ReadAllLines(deadLetters), Has.Length.EqualTo(1).And.All.Contain("\"user_id\":\"bob\""));
+                Assert.That(DeadLetterUsers(pipeline), Is.EqualTo(new[] { "bob" }));
             });
             await pipeline.AbandonAsync();
         }
@@ -148,7 +149,7 @@ public class EraseUserTests
         {
             Assert.That(await restarted.GetSendAsync(AdaKey), Is.Null, "the ledger entry did not come back with the replay");
             Assert.That((await restarted.GetSendAsync(BobKey))?.Status, Is.EqualTo(SendStatus.Failed));
-            Assert.That(File.ReadAllLines(deadLetters), Has.Length.EqualTo(1).And.All.Contain("\"user_id\":\"bob\""));
+            Assert.That(DeadLetterUsers(restarted), Is.EqualTo(new[] { "bob" }));
             Assert.That(await restarted.GetAsync("ada"), Is.Null);
         });
     }
@@ -194,7 +195,6 @@ public class EraseUserTests
     public async Task A_send_in_flight_during_the_erasure_leaves_no_ledger_entry_or_dead_letter_about_the_user()
     {
         using var directory = new TempDirectory();
-        var deadLetters = Path.Combine(directory.Path, "deadletters", SendDeadLetters.FileName);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var dispatcher = new ScriptedEmailDispatcher().Then(async token =>
         {
@@ -214,7 +214,7 @@ public class EraseUserTests
         await pipeline.EraseUserAsync("ada");
         release.SetResult();
         await pipeline.StopAsync();
-        var lines = File.Exists(deadLetters) ? File.ReadAllLines(deadLetters) : [];
+        var lines = DeadLetterFiles.ReadLines(directory.Path);
         await using var restarted = await DurabilityKit.StartAsync(DurabilityKit.WithDelivery(directory.Path, new ScriptedEmailDispatcher()));
 
         Assert.Multiple(async () =>
@@ -223,6 +223,9 @@ public class EraseUserTests
             Assert.That(await restarted.GetSendAsync(AdaKey), Is.Null, "no ledger entry about the erased user");
         });
     }
+
+    private static IEnumerable<string?> DeadLetterUsers(PersonalizationPipeline pipeline) =>
+        pipeline.DeadLetters.List(new DeadLetterQuery()).Select(d => d.UserId);
 
     // ada and bob each put something in their cart (a pending cart abandonment each) and browse.
     private static List<SegmentEvent> History() =>

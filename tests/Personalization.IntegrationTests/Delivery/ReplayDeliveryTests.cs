@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using MailKit.Security;
 using Personalization.Collect;
@@ -92,7 +93,10 @@ public class ReplayDeliveryTests
 
         var (pipeline, _) = await ReplayAsync(directory.Path, dispatcher);
 
-        var deadLetters = File.ReadAllLines(Path.Combine(directory.Path, "deadletters", "sends.jsonl"))
+        // The stopped pipeline's dead letters stay readable; the export is the store's own JSON Lines format.
+        using var export = new MemoryStream();
+        pipeline.DeadLetters.ExportTo(export);
+        var deadLetters = Encoding.UTF8.GetString(export.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonDocument.Parse(line).RootElement)
             .ToList();
         Assert.Multiple(() =>
@@ -100,6 +104,7 @@ public class ReplayDeliveryTests
             Assert.That(pipeline.DeliveryCounts.Sent, Is.Zero);
             Assert.That(pipeline.DeliveryCounts.Failed, Is.EqualTo(CartAbandonmentFired));
             Assert.That(deadLetters, Has.Count.EqualTo(CartAbandonmentFired));
+            Assert.That(deadLetters.Select(d => d.GetProperty("kind").GetString()), Has.All.EqualTo("failed_send"));
             Assert.That(deadLetters.Select(d => d.GetProperty("send_key").GetString()), Is.Unique);
             Assert.That(deadLetters.Select(d => d.GetProperty("reason").GetString()), Has.All.EqualTo(DeliveryReasons.RetriesExhausted));
             Assert.That(deadLetters.Select(d => d.GetProperty("attempts").GetInt32()), Has.All.EqualTo(3));
