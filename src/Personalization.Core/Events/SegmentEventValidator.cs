@@ -2,7 +2,8 @@ using Personalization.Ingest;
 
 namespace Personalization.Events;
 
-/// <summary>The checks every event passes before it enters the pipeline, whether it came as JSON or as an object.</summary>
+/// <summary>The checks of an event's required fields, whether it came as JSON or as an object; the checks of its
+/// content and the limits are <see cref="EventValidator"/>'s.</summary>
 internal static class SegmentEventValidator
 {
     /// <summary>Returns <see langword="null"/> when <paramref name="event"/> is valid, else the rejection.</summary>
@@ -13,9 +14,16 @@ internal static class SegmentEventValidator
             return SegmentParseResult.Fail(IngestReasons.MissingField, "The event has no messageId.");
         }
 
-        if (string.IsNullOrEmpty(@event.ProfileId))
+        if (@event.UserId is null && @event.AnonymousId is null)
         {
             return SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{@event.MessageId}' has neither userId nor anonymousId.", NullIfEmpty(@event.MessageId));
+        }
+
+        // An empty id is absent when the other one is there (analytics.js sends "userId": "" for visitors), and junk alone.
+        if (string.IsNullOrEmpty(@event.ProfileId))
+        {
+            return SegmentParseResult.Fail(IngestReasons.JunkIdentity,
+                $"Event '{@event.MessageId}' has an empty userId or anonymousId and no other id; send the user's id or the visitor's anonymousId.", NullIfEmpty(@event.MessageId));
         }
 
         if (TooLong(@event.MessageId) || TooLong(@event.UserId) || TooLong(@event.AnonymousId) || TooLong(@event.PreviousId))
@@ -30,7 +38,7 @@ internal static class SegmentEventValidator
 
         if (@event.Type == SegmentEventType.Track && string.IsNullOrEmpty(@event.Event))
         {
-            return SegmentParseResult.Fail(IngestReasons.MissingField, $"Track event '{@event.MessageId}' has no event name.", NullIfEmpty(@event.MessageId));
+            return SegmentParseResult.Fail(IngestReasons.MissingField, $"Track event '{@event.MessageId}' has no event name (event).", NullIfEmpty(@event.MessageId));
         }
 
         if (!Enum.IsDefined(@event.Type))

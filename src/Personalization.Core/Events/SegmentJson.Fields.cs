@@ -21,13 +21,24 @@ public static partial class SegmentJson
         public Dictionary<string, object?>? Traits;
         public Dictionary<string, object?>? Context;
 
+        // The limits this event is read under, the keys of properties and traits counted so far, and the first limit
+        // the event went over (a sentence's end: "nests deeper than 32 levels (...)").
+        public ReadLimits Limits;
+        public int KeyCount;
+        public string? LimitError;
+
         public void ReadTimestamp(ref Utf8JsonReader reader)
         {
             reader.Read();
             if (reader.TokenType != JsonTokenType.String)
             {
                 TimestampText = reader.TokenType == JsonTokenType.Null ? null : "(not a string)";
-                reader.Skip();
+                SkipChecked(ref reader, ref this);
+                return;
+            }
+
+            if (!CheckLength(ref reader, ref this))
+            {
                 return;
             }
 

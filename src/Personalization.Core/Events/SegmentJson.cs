@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Personalization.Ingest;
+using Personalization.Pipeline;
 
 namespace Personalization.Events;
 
@@ -12,11 +13,31 @@ namespace Personalization.Events;
 /// </summary>
 public static partial class SegmentJson
 {
-    private static readonly JsonReaderOptions s_readerOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
+    /// <summary>Parses and checks one Segment event from UTF-8 JSON with the default
+    /// <see cref="ValidationOptions"/> and the system clock. Never throws on bad input.</summary>
+    /// <remarks>A pipeline checks events with its own <see cref="PersonalizationOptions.Validation"/> and clock.</remarks>
+    public static SegmentParseResult Parse(ReadOnlySpan<byte> utf8Json) => EventValidator.Default.Parse(utf8Json);
 
-    /// <summary>Parses one Segment event from UTF-8 JSON.</summary>
-    public static SegmentParseResult Parse(ReadOnlySpan<byte> utf8Json)
+    /// <summary>Parses and checks one Segment event from a JSON string (see <see cref="Parse(ReadOnlySpan{byte})"/>).</summary>
+    public static SegmentParseResult Parse(string json)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        return Parse(Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>
+    /// Parses and checks a Segment batch (<c>{"batch": [...]}</c>) or a single event, giving one result per event in
+    /// order, with the default <see cref="ValidationOptions"/>. A payload that is not valid JSON as a whole gives a
+    /// single <see cref="IngestReasons.Malformed"/> result.
+    /// </summary>
+    public static IReadOnlyList<SegmentParseResult> ParseBatch(ReadOnlySpan<byte> utf8Json) => EventValidator.Default.ParseBatch(utf8Json);
+
+    // Reads one event's JSON (the whole span is the event) and checks it with the validator: the JSON limits, then the
+    // schema version (upcasting an older event when allowed), then the fields and the content. Never throws on bad
+    // input; the caller attaches Raw to a rejection.
+    internal static SegmentParseResult ReadEvent(ReadOnlySpan<byte> utf8Json, EventValidator validator, bool mayUpcast)
+    {
+        var fields = new EventFields { Limits = validator.Limits };
         try
         {
             var reader = new Utf8JsonReader(utf8Json, s_readerOptions);
@@ -25,76 +46,76 @@ public static partial class SegmentJson
                 return SegmentParseResult.Fail(IngestReasons.Malformed, "The payload is not a JSON object.");
             }
 
-            var result = ReadEvent(ref reader);
+            ReadEvent(ref reader, ref fields);
             if (reader.Read())
             {
                 return SegmentParseResult.Fail(IngestReasons.Malformed, "The payload has data after the JSON object.");
             }
-
-            return result;
         }
         catch (JsonException ex)
         {
             return SegmentParseResult.Fail(IngestReasons.Malformed, $"The payload is not valid JSON: {ex.Message}");
         }
-        catch (DecoderFallbackException ex)
-        {
-            return SegmentParseResult.Fail(IngestReasons.Malformed, $"The payload is not valid UTF-8: {ex.Message}");
-        }
         catch (InvalidOperationException ex)
         {
             return SegmentParseResult.Fail(IngestReasons.Malformed, $"The payload is not valid UTF-8: {ex.Message}");
         }
+
+        var messageId = string.IsNullOrEmpty(fields.MessageId) ? null : fields.MessageId;
+        if (fields.LimitError is not null)
+        {
+            return SegmentParseResult.Fail(IngestReasons.TooLarge, $"Event '{messageId}' {fields.LimitError}.", messageId);
+        }
+
+        if (validator.NeedsUpcast(fields.Context, messageId, out var version, out var rejection))
+        {
+            return rejection ?? (mayUpcast
+                ? validator.Upcast(utf8Json, messageId, version)
+                : SegmentParseResult.Fail(IngestReasons.UnsupportedSchemaVersion, $"Event '{messageId}' is not at the current schema version after upcasting.", messageId));
+        }
+
+        var result = fields.ToResult();
+        return result.Success ? validator.CheckContent(result.Event) : result;
     }
 
-    /// <summary>Parses one Segment event from a JSON string.</summary>
-    public static SegmentParseResult Parse(string json)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        return Parse(Encoding.UTF8.GetBytes(json));
-    }
-
-    /// <summary>
-    /// Parses a Segment batch (<c>{"batch": [...]}</c>) or a single event, giving one result per event in order.
-    /// A payload that is not valid JSON at all gives a single <see cref="IngestReasons.Malformed"/> result.
-    /// </summary>
-    public static IReadOnlyList<SegmentParseResult> ParseBatch(ReadOnlySpan<byte> utf8Json)
+    // Splits a batch payload into its items' JSON, each parsed with parseItem; see EventValidator.ParseBatch.
+    internal static IReadOnlyList<SegmentParseResult> ReadBatch(ReadOnlySpan<byte> utf8Json, EventValidator validator)
     {
         try
         {
             var probe = new Utf8JsonReader(utf8Json, s_readerOptions);
             if (!probe.Read() || probe.TokenType != JsonTokenType.StartObject)
             {
-                return [SegmentParseResult.Fail(IngestReasons.Malformed, "The payload is not a JSON object.")];
+                return [SegmentParseResult.Fail(IngestReasons.Malformed, "The payload is not a JSON object.").WithRaw(utf8Json.ToArray())];
             }
 
             if (!TryFindBatch(ref probe))
             {
-                return [Parse(utf8Json)];
+                return [validator.Parse(utf8Json)];
             }
 
             var results = new List<SegmentParseResult>();
             while (probe.Read() && probe.TokenType != JsonTokenType.EndArray)
             {
-                if (probe.TokenType != JsonTokenType.StartObject)
-                {
-                    probe.Skip();
-                    results.Add(SegmentParseResult.Fail(IngestReasons.Malformed, $"Batch item {results.Count} is not a JSON object."));
-                    continue;
-                }
+                var start = (int)probe.TokenStartIndex;
+                var isObject = probe.TokenType == JsonTokenType.StartObject;
+                probe.Skip();
+                var item = utf8Json[start..(int)probe.BytesConsumed];
+                results.Add(isObject
+                    ? validator.Parse(item)
+                    : SegmentParseResult.Fail(IngestReasons.Malformed, string.Create(CultureInfo.InvariantCulture, $"Batch item {results.Count} is not a JSON object.")).WithRaw(item.ToArray()));
+            }
 
-                results.Add(ReadEvent(ref probe));
+            // The rest of the payload must be valid JSON too: a cut-off batch is malformed as a whole.
+            while (probe.Read())
+            {
             }
 
             return results;
         }
         catch (JsonException ex)
         {
-            return [SegmentParseResult.Fail(IngestReasons.Malformed, $"The batch is not valid JSON: {ex.Message}")];
-        }
-        catch (InvalidOperationException ex)
-        {
-            return [SegmentParseResult.Fail(IngestReasons.Malformed, $"The batch is not valid UTF-8: {ex.Message}")];
+            return [SegmentParseResult.Fail(IngestReasons.Malformed, $"The batch is not valid JSON: {ex.Message}").WithRaw(utf8Json.ToArray())];
         }
     }
 
@@ -118,119 +139,16 @@ public static partial class SegmentJson
         return false;
     }
 
-    // Reads one event object; the reader is on its StartObject and ends on its EndObject.
-    private static SegmentParseResult ReadEvent(ref Utf8JsonReader reader)
+    // The fallback for what the JSON reader's ISO-8601 parser refuses (a space for the 'T', a bare date): only texts that
+    // start with an ISO-8601 date (yyyy-MM-dd), so an ambiguous "01/10/2019" is invalid rather than guessed.
+    private static bool TryParseTimestamp(string text, out DateTimeOffset timestamp)
     {
-        var fields = new EventFields();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        if (text.Length < 10 || text[4] != '-' || text[7] != '-' || !char.IsAsciiDigit(text[0]) || !char.IsAsciiDigit(text[3]))
         {
-            ReadField(ref reader, ref fields);
+            timestamp = default;
+            return false;
         }
 
-        return fields.ToResult();
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp);
     }
-
-    private static void ReadField(ref Utf8JsonReader reader, ref EventFields fields)
-    {
-        if (reader.ValueTextEquals("messageId"u8)) { fields.MessageId = ReadString(ref reader); }
-        else if (reader.ValueTextEquals("type"u8)) { fields.Type = ReadString(ref reader); }
-        else if (reader.ValueTextEquals("userId"u8)) { fields.UserId = ReadId(ref reader); }
-        else if (reader.ValueTextEquals("anonymousId"u8)) { fields.AnonymousId = ReadId(ref reader); }
-        else if (reader.ValueTextEquals("event"u8)) { fields.Event = ReadString(ref reader); }
-        else if (reader.ValueTextEquals("name"u8)) { fields.Name = ReadString(ref reader); }
-        else if (reader.ValueTextEquals("previousId"u8)) { fields.PreviousId = ReadId(ref reader); }
-        else if (reader.ValueTextEquals("timestamp"u8)) { fields.ReadTimestamp(ref reader); }
-        else if (reader.ValueTextEquals("properties"u8)) { fields.Properties = ReadObjectOrNull(ref reader); }
-        else if (reader.ValueTextEquals("traits"u8)) { fields.Traits = ReadObjectOrNull(ref reader); }
-        else if (reader.ValueTextEquals("context"u8)) { fields.Context = ReadObjectOrNull(ref reader); }
-        else
-        {
-            reader.Read();
-            reader.Skip();
-        }
-    }
-
-    private static string? ReadString(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return reader.GetString();
-        }
-
-        reader.Skip();
-        return null;
-    }
-
-    // Segment allows numeric ids; they are kept as their JSON text.
-    private static string? ReadId(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.String:
-                return reader.GetString();
-            case JsonTokenType.Number:
-                return Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan);
-            default:
-                reader.Skip();
-                return null;
-        }
-    }
-
-    private static Dictionary<string, object?>? ReadObjectOrNull(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.StartObject)
-        {
-            return ReadObject(ref reader);
-        }
-
-        reader.Skip();
-        return null;
-    }
-
-    private static Dictionary<string, object?> ReadObject(ref Utf8JsonReader reader)
-    {
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = reader.GetString()!;
-            reader.Read();
-            values[name] = ReadValue(ref reader);
-        }
-
-        return values;
-    }
-
-    private static object? ReadValue(ref Utf8JsonReader reader)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.String:
-                return reader.GetString();
-            case JsonTokenType.Number:
-                // Boxed apart: a conditional of long and double would turn every integer into a double.
-                return reader.TryGetInt64(out var integer) ? (object)integer : reader.GetDouble();
-            case JsonTokenType.True:
-                return true;
-            case JsonTokenType.False:
-                return false;
-            case JsonTokenType.StartObject:
-                return ReadObject(ref reader);
-            case JsonTokenType.StartArray:
-                var items = new List<object?>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    items.Add(ReadValue(ref reader));
-                }
-
-                return items;
-            default:
-                return null;
-        }
-    }
-
-    private static bool TryParseTimestamp(string text, out DateTimeOffset timestamp) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out timestamp);
 }

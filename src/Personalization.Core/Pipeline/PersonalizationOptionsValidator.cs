@@ -57,6 +57,7 @@ public sealed class PersonalizationOptionsValidator : IValidateOptions<Personali
 
         ValidatePolicies(errors, options.SendPolicies);
         Delivery.DeliveryOptionsValidator.Validate(errors, options.Delivery, options.Triggers);
+        ValidateValidation(errors, options.Validation);
         if (options.Store is null)
         {
             errors.Add("Store must be set.");
@@ -135,4 +136,8 @@ public sealed class PersonalizationOptionsValidator : IValidateOptions<Personali
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{name} must be a power of two of at least {min}; it is {value}."));
         }
     }
+
+    // Issue 6: the ingest checks (limits, junk ids, future skew, tracking plan, upcasters); see Ingest/ValidationOptionsValidator.
+    private static void ValidateValidation(List<string> errors, Ingest.ValidationOptions? validation) =>
+        Ingest.ValidationOptionsValidator.Validate(errors, validation);
 }

@@ -137,7 +137,7 @@ public class SegmentJsonParseTests
 
     [TestCase("""{"type":"track","event":"A","userId":"u","timestamp":"2026-03-01T12:00:00Z"}""", IngestReasons.MissingField, "messageId", TestName = "Missing messageId")]
     [TestCase("""{"type":"track","event":"A","messageId":"m","timestamp":"2026-03-01T12:00:00Z"}""", IngestReasons.MissingField, "neither userId nor anonymousId", TestName = "Missing userId and anonymousId")]
-    [TestCase("""{"type":"track","event":"A","messageId":"m","userId":"","anonymousId":null,"timestamp":"2026-03-01T12:00:00Z"}""", IngestReasons.MissingField, "neither userId nor anonymousId", TestName = "Empty userId and null anonymousId")]
+    [TestCase("""{"type":"track","event":"A","messageId":"m","userId":"","anonymousId":null,"timestamp":"2026-03-01T12:00:00Z"}""", IngestReasons.JunkIdentity, "empty userId or anonymousId and no other id", TestName = "Empty userId and null anonymousId")]
     [TestCase("""{"type":"track","event":"A","messageId":"m","userId":"u"}""", IngestReasons.MissingField, "no timestamp", TestName = "Missing timestamp")]
     [TestCase("""{"type":"track","event":"A","messageId":"m","userId":"u","timestamp":null}""", IngestReasons.MissingField, "no timestamp", TestName = "Null timestamp")]
     [TestCase("""{"type":"track","event":"A","messageId":"m","userId":"u","timestamp":"last tuesday"}""", IngestReasons.InvalidTimestamp, "last tuesday", TestName = "Bad timestamp")]
