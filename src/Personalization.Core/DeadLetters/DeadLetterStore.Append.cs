@@ -71,7 +71,7 @@ internal sealed partial class DeadLetterStore
         {
             lock (_gate)
             {
-                DrainLocked();
+                DrainLocked(); // never throws: failures complete the appends with false
             }
         }
     }
@@ -127,8 +127,10 @@ internal sealed partial class DeadLetterStore
                 _active?.Flush(flushToDisk: true);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // A full or failing disk (or a bug here) must not reach the callers: their entries are counted as not written,
+            // and a waiting appender is never left hanging.
             Failed(entries, ex.Message);
             RecoverLocked();
             Complete(batch, false);
@@ -279,7 +281,7 @@ internal sealed partial class DeadLetterStore
         {
             LoadLocked();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             DeadLetterLog.WriteFailed(_logger, 0, _directory, "the files could not be read again: " + ex.Message);
         }

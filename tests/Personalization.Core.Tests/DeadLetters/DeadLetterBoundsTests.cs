@@ -97,6 +97,27 @@ public class DeadLetterBoundsTests
     }
 
     [Test]
+    public async Task A_write_that_fails_returns_false_and_is_counted_and_the_next_one_succeeds()
+    {
+        using var directory = new TempDirectory();
+        using var store = Open(directory, new FakeTimeProvider(T0));
+        // The first segment's file cannot be created: a directory is in its place.
+        var blocker = Path.Combine(directory.Path, "deadletters", "0000000000000000001.jsonl");
+        Directory.CreateDirectory(blocker);
+
+        var failed = await store.AppendAsync([Rejected("malformed", "a")]);
+        Directory.Delete(blocker);
+        var written = await store.AppendAsync([Rejected("malformed", "b")]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((failed, written), Is.EqualTo((false, true)));
+            Assert.That(store.Statistics.WriteFailures, Is.EqualTo(1));
+            Assert.That(store.List(new DeadLetterQuery()).Select(e => e.Raw), Is.EqualTo(new[] { "b" }));
+        });
+    }
+
+    [Test]
     public void Validation_names_every_bad_setting_with_its_value()
     {
         var errors = new List<string>();
