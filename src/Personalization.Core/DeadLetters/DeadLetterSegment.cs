@@ -22,6 +22,9 @@ internal sealed class DeadLetterSegment(string path, long firstId)
 
     public DateTimeOffset NewestAt { get; set; } = DateTimeOffset.MinValue;
 
+    /// <summary>The highest id found by a full scan at open (only set when its last line is damaged).</summary>
+    public long LastId { get; set; }
+
     public static string FileName(long firstId) => firstId.ToString("D19", CultureInfo.InvariantCulture) + Extension;
 
     public static bool TryParseFirstId(string path, out long firstId) =>

@@ -145,23 +145,35 @@ internal sealed partial class DeadLetterStore : IDeadLetterStore, IDisposable
         _nextId = Math.Max(ReadState(), highest + 1);
     }
 
+    // Counts the lines and parses only the first and the last one: entries are written in time order, so they bound
+    // the segment's times (a start does not parse every entry of a full store). A damaged first or last line means a
+    // full parse.
     private DeadLetterSegment Scan(string path, long firstId, out long lastId)
     {
         var segment = new DeadLetterSegment(path, firstId);
-        lastId = firstId - 1;
+        DeadLetter? first = null;
+        var lastOffset = -1L;
+        var lastLength = 0;
         foreach (var (line, offset) in DeadLetterSegment.ReadLines(path))
         {
             segment.Count++;
             segment.Bytes = offset + line.Length + 1;
-            // Only what the bounds need is parsed; a damaged line is counted and skipped when read.
-            if (DeadLetterJson.TryParse(line.Span) is { } entry)
-            {
-                segment.OldestAt = entry.At < segment.OldestAt ? entry.At : segment.OldestAt;
-                segment.NewestAt = entry.At > segment.NewestAt ? entry.At : segment.NewestAt;
-                lastId = Math.Max(lastId, entry.Id);
-            }
+            first ??= segment.Count == 1 ? DeadLetterJson.TryParse(line.Span) : null;
+            (lastOffset, lastLength) = (offset, line.Length);
         }
 
+        var last = lastOffset < 0 ? null : ReadLine(path, lastOffset, lastLength);
+        if (segment.Count > 0 && (first is null || last is null))
+        {
+            FullScan(segment);
+        }
+        else if (first is not null && last is not null)
+        {
+            segment.OldestAt = first.At < last.At ? first.At : last.At;
+            segment.NewestAt = first.At < last.At ? last.At : first.At;
+        }
+
+        lastId = Math.Max(firstId - 1, last?.Id ?? segment.LastId);
         var length = new FileInfo(path).Length;
         if (length > segment.Bytes)
         {
@@ -172,6 +184,26 @@ internal sealed partial class DeadLetterStore : IDeadLetterStore, IDisposable
         }
 
         return segment;
+    }
+
+    private static DeadLetter? ReadLine(string path, long offset, int length)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var bytes = new byte[length];
+        return RandomAccess.Read(handle, bytes, offset) == length ? DeadLetterJson.TryParse(bytes) : null;
+    }
+
+    private static void FullScan(DeadLetterSegment segment)
+    {
+        foreach (var (line, _) in DeadLetterSegment.ReadLines(segment.Path))
+        {
+            if (DeadLetterJson.TryParse(line.Span) is { } entry)
+            {
+                segment.OldestAt = entry.At < segment.OldestAt ? entry.At : segment.OldestAt;
+                segment.NewestAt = entry.At > segment.NewestAt ? entry.At : segment.NewestAt;
+                segment.LastId = Math.Max(segment.LastId, entry.Id);
+            }
+        }
     }
 
     private long ReadState()

@@ -87,6 +87,27 @@ public class DeadLetterBoundsTests
     }
 
     [Test]
+    public async Task After_a_restart_the_age_of_the_entries_on_disk_still_counts()
+    {
+        using var directory = new TempDirectory();
+        var time = new FakeTimeProvider(T0);
+        using (var store = Open(directory, time))
+        {
+            await store.AppendAsync([Rejected("malformed", "a"), Rejected("malformed", "b")]);
+        }
+
+        time.Advance(TimeSpan.FromDays(31));
+        using var reopened = Open(directory, time);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reopened.Statistics.Count, Is.EqualTo(2));
+            Assert.That(reopened.Trim(), Is.EqualTo(2));
+            Assert.That(reopened.Statistics.Count, Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task Without_durability_appends_complete_and_are_listed_the_same()
     {
         using var directory = new TempDirectory();

@@ -149,6 +149,32 @@ public class DeadLetterStoreTests
     }
 
     [Test]
+    public async Task A_damaged_line_in_the_middle_is_skipped_and_the_others_are_read()
+    {
+        using var directory = new TempDirectory();
+        var time = new FakeTimeProvider(T0);
+        using (var store = Open(directory, time))
+        {
+            await store.AppendAsync([Rejected("malformed", "a"), Rejected("malformed", "b"), Rejected("malformed", "c")]);
+        }
+
+        var segment = Directory.EnumerateFiles(Path.Combine(directory.Path, "deadletters"), "*.jsonl").Single();
+        var lines = File.ReadAllLines(segment);
+        lines[1] = "\0\0\0 not a dead letter";
+        File.WriteAllLines(segment, lines);
+
+        using var reopened = Open(directory, time);
+        await reopened.AppendAsync([Rejected("malformed", "d")]);
+
+        var entries = reopened.List(new DeadLetterQuery());
+        Assert.Multiple(() =>
+        {
+            Assert.That(entries.Select(e => e.Raw), Is.EqualTo(new[] { "a", "c", "d" }));
+            Assert.That(entries[^1].Id, Is.EqualTo(4));
+        });
+    }
+
+    [Test]
     public async Task A_raw_payload_that_is_not_utf8_is_kept_as_base64_and_comes_back_byte_for_byte()
     {
         using var directory = new TempDirectory();
