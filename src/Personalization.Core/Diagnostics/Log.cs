@@ -65,4 +65,7 @@ internal static partial class Log
 
     [LoggerMessage(20, LogLevel.Debug, "Identity {FromId} merged into {ToId} (profile moved: {ProfileMoved}, pending trigger instances moved: {InstancesMoved}).")]
     public static partial void IdentityMerged(ILogger logger, string fromId, string toId, bool profileMoved, int instancesMoved);
+
+    [LoggerMessage(21, LogLevel.Error, "Taking the state of {FromId} for an identity merge failed on shard {Shard}; the merge goes on without it.")]
+    public static partial void MergeFailed(ILogger logger, Exception exception, string fromId, int shard);
 }

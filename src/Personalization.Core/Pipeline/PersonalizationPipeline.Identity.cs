@@ -10,9 +10,10 @@ public sealed partial class PersonalizationPipeline
     // identify with both ids, or an alias). Returns the profile id the event is routed by.
     //
     // A merge runs on the target's shard, before the event that asked for it. When the merged profile lives on another
-    // shard, that shard first gets a hand-over item: the target's shard waits for it, so every event of the merged id
-    // routed before the merge is applied before its profile moves, and every later one is routed to the target. A
-    // merge only waits for hand-overs routed before it, so two merges can never wait for each other.
+    // shard, that shard first gets a hand-over item: there, after every event of the merged id routed before the merge,
+    // the id's profile and trigger state are taken out of the store and handed to the target's shard, which waits for
+    // them; every later event of the id is routed to the target. A merge only waits for hand-overs routed before it, so
+    // two merges can never wait for each other.
     private async ValueTask<string> ResolveIdentityAsync(PipelineItem item, SegmentEvent @event)
     {
         var aliases = _aliases!;
@@ -46,8 +47,8 @@ public sealed partial class PersonalizationPipeline
         var sourceShard = StableHash.Shard(source, _shards.Length);
         if (sourceShard != StableHash.Shard(target, _shards.Length))
         {
-            var handoff = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            item.MergeReady = handoff.Task;
+            var handoff = new MergeHandoff(source);
+            item.MergeHandoff = handoff;
             await WriteAsync(_shards[sourceShard].Writer, PipelineItem.ForHandoff(handoff)).ConfigureAwait(false);
         }
 

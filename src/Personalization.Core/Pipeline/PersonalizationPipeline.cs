@@ -208,7 +208,10 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         }
 
         _shards = new ShardWorker[_options.ShardCount];
-        var hooks = new ShardHooks(EraseFromShard, MergeOnShard, _fault.Task);
+        var hooks = new ShardHooks(EraseFromShard,
+            (shard, fromId) => _engine?.TakeForMerge(shard, fromId),
+            (shard, fromId, toId, state, at) => _engine?.GiveMerged(shard, fromId, toId, state, at) ?? 0,
+            _fault.Task);
         for (var i = 0; i < _shards.Length; i++)
         {
             _shards[i] = new ShardWorker(i, _options.ChannelCapacity, _store.OpenSession(), evaluator, _clock, _metrics, _logger, hooks);
@@ -268,9 +271,6 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         var sendKeys = _engine?.Erase(shard, userId) ?? [];
         _delivery?.ForgetUser(userId, sendKeys);
     }
-
-    // On the merge target's shard, after the profiles merged: the pending trigger instances follow.
-    private int MergeOnShard(int shard, string fromId, string toId, DateTimeOffset at) => _engine?.Merge(shard, fromId, toId, at) ?? 0;
 
     private async Task RunStageAsync(string stage, Func<Task> run, ChannelWriter<PipelineItem>? input = null)
     {

@@ -60,12 +60,12 @@ internal sealed class PipelineItem
     /// event's profile before the event is applied.</summary>
     public string? MergeFrom { get; set; }
 
-    /// <summary>Set with <see cref="MergeFrom"/> when the merged profile lives on another shard: completes once that shard
-    /// has applied everything routed to it before the merge.</summary>
-    public Task? MergeReady { get; set; }
+    /// <summary>Set with <see cref="MergeFrom"/> when the merged profile lives on another shard: the hand-over that shard
+    /// completes once it has applied everything routed to it before the merge.</summary>
+    public MergeHandoff? MergeHandoff { get; set; }
 
-    /// <summary>On a hand-over item (to the merged profile's shard): completed when that shard reaches it.</summary>
-    public TaskCompletionSource? Handoff { get; private init; }
+    /// <summary>On a hand-over item (to the merged id's shard): the hand-over to complete.</summary>
+    public MergeHandoff? Handoff { get; private init; }
 
     public static PipelineItem ForEvent(SegmentEvent @event, IngestCompletion completion, int index, long ingestTimestamp,
         DateTimeOffset ingestTime, byte[]? logEntry) =>
@@ -83,7 +83,7 @@ internal sealed class PipelineItem
     public static PipelineItem ForTick() => new(null, null, null, 0, null, 0, default, null, replayed: false);
 
     /// <summary>An item that tells the merge's target shard that this shard is done with the merged profile.</summary>
-    public static PipelineItem ForHandoff(TaskCompletionSource handoff) =>
+    public static PipelineItem ForHandoff(MergeHandoff handoff) =>
         new(null, null, null, 0, null, 0, default, null, replayed: false) { Handoff = handoff };
 
     public static PipelineItem ForBarrier(PipelineBarrier barrier) => new(null, null, null, 0, barrier, 0, default, null, replayed: false);

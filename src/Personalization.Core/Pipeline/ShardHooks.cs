@@ -1,8 +1,15 @@
+using Personalization.Triggers.Engine;
+
 namespace Personalization.Pipeline;
 
 /// <summary>What a shard asks of the rest of the engine, on its own thread, for a user it owns.</summary>
 /// <param name="Erase">Erases the user's trigger and delivery state (after the shard deleted the profile).</param>
-/// <param name="Merge">Moves the trigger state of a merged id to the id it was merged into; returns how many pending
+/// <param name="TakeTriggers">On the merged id's shard: takes the id's trigger state out of the store.</param>
+/// <param name="GiveTriggers">On the target's shard: makes the taken trigger state the target's; returns how many pending
 /// instances moved.</param>
 /// <param name="Faulted">Faults when any stage fails, so that a shard waiting for another shard's hand-over stops too.</param>
-internal sealed record ShardHooks(Action<int, string> Erase, Func<int, string, string, DateTimeOffset, int> Merge, Task Faulted);
+internal sealed record ShardHooks(
+    Action<int, string> Erase,
+    Func<int, string, MergedTriggerState?> TakeTriggers,
+    Func<int, string, string, MergedTriggerState?, DateTimeOffset, int> GiveTriggers,
+    Task Faulted);

@@ -77,8 +77,8 @@ internal sealed class ShardWorker : IDisposable
                 }
                 else if (item.Handoff is { } handoff)
                 {
-                    // Everything routed here before the merge is applied: the merged profile is the target shard's now.
-                    handoff.TrySetResult();
+                    // Everything routed here before the merge is applied: the merged id's state goes to the target's shard.
+                    handoff.Complete(TakeForMerge(handoff.FromId));
                 }
                 else if (item.Event is null)
                 {
@@ -86,34 +86,30 @@ internal sealed class ShardWorker : IDisposable
                 }
                 else
                 {
-                    if (item.MergeReady is { IsCompleted: false } ready)
-                    {
-                        await WaitForHandoffAsync(ready).ConfigureAwait(false);
-                    }
-
-                    Process(item);
+                    var merged = item.MergeHandoff is { } pending ? await WaitForHandoffAsync(pending.Taken).ConfigureAwait(false) : null;
+                    Process(item, merged);
                 }
             }
         }
     }
 
-    // The shard of a merged profile hands it over once it has applied everything routed to it before the merge. If a
-    // stage fails first, the hand-over may never come: this shard stops with the fault instead of waiting forever.
-    private async Task WaitForHandoffAsync(Task ready)
+    // The target of a cross-shard merge waits for the merged id's shard. If a stage fails first, the hand-over may never
+    // come: this shard stops with the fault instead of waiting forever.
+    private async Task<MergedIdentity> WaitForHandoffAsync(Task<MergedIdentity> taken)
     {
-        if (_hooks is { } hooks)
+        if (!taken.IsCompleted && _hooks is { } hooks)
         {
-            await Task.WhenAny(ready, hooks.Faulted).ConfigureAwait(false);
-            if (!ready.IsCompleted)
+            await Task.WhenAny(taken, hooks.Faulted).ConfigureAwait(false);
+            if (!taken.IsCompleted)
             {
                 await hooks.Faulted.ConfigureAwait(false);
             }
         }
 
-        await ready.ConfigureAwait(false);
+        return await taken.ConfigureAwait(false);
     }
 
-    private void Process(PipelineItem item)
+    private void Process(PipelineItem item, MergedIdentity? merged)
     {
         var @event = item.Event!;
         try
@@ -122,7 +118,8 @@ internal sealed class ShardWorker : IDisposable
             var start = Stopwatch.GetTimestamp();
             if (item.MergeFrom is { } mergeFrom)
             {
-                Merge(mergeFrom, @event.ProfileId!, @event.Timestamp);
+                // On one shard, the merged id's state is taken here; across shards its shard took it at the hand-over.
+                Merge(mergeFrom, @event.ProfileId!, merged ?? TakeForMerge(mergeFrom), @event.Timestamp);
             }
 
             var profile = Apply(@event);
@@ -157,25 +154,46 @@ internal sealed class ShardWorker : IDisposable
         return profile;
     }
 
+    // The merged id's profile and trigger state, taken out of the store (on the shard that owned the id). A failure here
+    // must not leave the target's shard waiting: the merge then goes on without what could not be taken.
+    private MergedIdentity TakeForMerge(string fromId)
+    {
+        try
+        {
+            _previous.ResetWrittenCount();
+            var profile = ProfileRecords.Read(_session, fromId, _previous);
+            if (profile is not null)
+            {
+                _session.Delete(_key.AsSpan(0, StoreKeys.Write(StoreKeys.Profile, fromId, _key)));
+            }
+
+            var triggers = _hooks?.TakeTriggers(_shard, fromId);
+            return profile is null && triggers is null ? MergedIdentity.Empty : new MergedIdentity(profile, triggers);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.MergeFailed(_logger, ex, fromId, _shard);
+            return MergedIdentity.Empty;
+        }
+    }
+
     // An identity merge, before the identify or alias event that asked for it is applied: the merged profile's data
     // joins the target's (see ProfileMerger) and its pending trigger instances follow (through the hook).
-    private void Merge(string fromId, string toId, DateTimeOffset at)
+    private void Merge(string fromId, string toId, MergedIdentity merged, DateTimeOffset at)
     {
-        _previous.ResetWrittenCount();
-        var source = ProfileRecords.Read(_session, fromId, _previous);
-        if (source is not null)
+        if (merged.Profile is { } source)
         {
             var target = ProfileRecords.Read(_session, toId, _next) ?? ProfileUpdater.Create(toId, source.FirstSeen);
             ProfileMerger.Merge(target, source);
             _next.ResetWrittenCount();
             ProfileSerializer.Serialize(_next, target);
             _session.Upsert(_key.AsSpan(0, StoreKeys.Write(StoreKeys.Profile, toId, _key)), _next.WrittenSpan);
-            _session.Delete(_key.AsSpan(0, StoreKeys.Write(StoreKeys.Profile, fromId, _key)));
         }
 
-        var moved = _hooks?.Merge(_shard, fromId, toId, at) ?? 0;
-        _metrics.IdentityMerge(source is not null || moved > 0 ? "merged" : "linked");
-        Log.IdentityMerged(_logger, fromId, toId, source is not null, moved);
+        var moved = _hooks?.GiveTriggers(_shard, fromId, toId, merged.Triggers, at) ?? 0;
+        var outcome = merged.Profile is not null || merged.Triggers is not null ? "merged" : "linked";
+        _metrics.IdentityMerge(outcome);
+        Log.IdentityMerged(_logger, fromId, toId, merged.Profile is not null, moved);
     }
 
     private void Evaluate(SegmentEvent @event, CustomerProfile profile)

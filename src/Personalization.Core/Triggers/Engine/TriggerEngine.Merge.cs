@@ -1,68 +1,91 @@
 namespace Personalization.Triggers.Engine;
 
+/// <summary>A merged id's trigger state, taken out of the store by its shard and handed to the target's shard.</summary>
+internal sealed class MergedTriggerState
+{
+    /// <summary>The id's trigger history (entries, sends, trace), if it had one.</summary>
+    public TriggerUserRecord? User { get; init; }
+
+    /// <summary>The id's pending instances: trigger index, instance key, record.</summary>
+    public List<(int Trigger, string InstanceKey, TriggerInstanceRecord Instance)> Instances { get; } = [];
+}
+
 internal sealed partial class TriggerEngine
 {
     /// <summary>
-    /// Moves a merged profile's trigger state to the profile it was merged into, on the target's shard (the source's
-    /// shard has applied everything before the merge and will not see the source again). Each pending instance of the
-    /// source becomes an instance of the target with the target's next occurrence (so its send key is new) and the same
-    /// due time; where the target already has that instance, the target's stays and the source's ends. The send history
-    /// combines, so the frequency cap and re-entry count the sends of both.
+    /// On the merged id's shard, once it has applied everything routed to it before the merge: takes the id's pending
+    /// instances and trigger history out of the store, so this shard can never fire them after the hand-over (their
+    /// timer entries here are stale and skipped when due).
     /// </summary>
-    /// <returns>How many pending instances moved.</returns>
-    public int Merge(int shardIndex, string fromUserId, string toUserId, DateTimeOffset at)
+    public MergedTriggerState? TakeForMerge(int shardIndex, string fromUserId)
     {
         if (shardIndex >= _shards.Length)
         {
-            return 0;
+            return null;
         }
 
         var shard = _shards[shardIndex];
-        var fromKey = TriggerKeys.ForUser(fromUserId);
-        var from = shard.Store.Read<TriggerUserRecord>(fromKey);
+        var userKey = TriggerKeys.ForUser(fromUserId);
+        var state = new MergedTriggerState { User = shard.Store.Read<TriggerUserRecord>(userKey) };
         var instanceKeys = new HashSet<string>(StringComparer.Ordinal) { fromUserId };
-        if (from is not null)
+        if (state.User is not null)
         {
-            foreach (var entry in from.Trace.Decode())
+            foreach (var entry in state.User.Trace.Decode())
             {
                 instanceKeys.Add(entry.InstanceKey);
             }
+
+            shard.Store.Delete(userKey);
         }
 
-        var toKey = TriggerKeys.ForUser(toUserId);
-        var to = shard.Store.Read<TriggerUserRecord>(toKey);
-        var moved = 0;
         for (var index = 0; index < _triggers.Length; index++)
         {
             foreach (var instanceKey in instanceKeys)
             {
                 var key = TriggerKeys.ForInstance(TriggerKeys.InstanceId(_triggers[index].Name, fromUserId, instanceKey));
-                if (shard.Store.Read<TriggerInstanceRecord>(key) is not { } instance)
+                if (shard.Store.Read<TriggerInstanceRecord>(key) is { } instance)
                 {
-                    continue;
-                }
-
-                shard.Store.Delete(key);
-                to ??= new TriggerUserRecord();
-                if (MoveInstance(shardIndex, shard, index, instance, instanceKey == fromUserId ? toUserId : instanceKey, toUserId, to, at))
-                {
-                    moved++;
+                    shard.Store.Delete(key);
+                    state.Instances.Add((index, instanceKey, instance));
                 }
             }
         }
 
-        if (from is not null)
+        return state.User is null && state.Instances.Count == 0 ? null : state;
+    }
+
+    /// <summary>
+    /// On the target's shard: each pending instance taken from the merged id becomes the target's, with the target's
+    /// next occurrence (so its send key is new) and the same due time; where the target already has that instance, the
+    /// target's stays and the other ends. The send histories combine, so the frequency cap and re-entry count the sends
+    /// of both.
+    /// </summary>
+    /// <returns>How many pending instances moved.</returns>
+    public int GiveMerged(int shardIndex, string fromUserId, string toUserId, MergedTriggerState? state, DateTimeOffset at)
+    {
+        if (state is null || shardIndex >= _shards.Length)
         {
-            to ??= new TriggerUserRecord();
+            return 0;
+        }
+
+        var shard = _shards[shardIndex];
+        var toKey = TriggerKeys.ForUser(toUserId);
+        var to = shard.Store.Read<TriggerUserRecord>(toKey) ?? new TriggerUserRecord();
+        var moved = 0;
+        foreach (var (index, instanceKey, instance) in state.Instances)
+        {
+            if (MoveInstance(shardIndex, shard, index, instance, instanceKey == fromUserId ? toUserId : instanceKey, toUserId, to, at))
+            {
+                moved++;
+            }
+        }
+
+        if (state.User is { } from)
+        {
             CombineHistory(to, from);
-            shard.Store.Delete(fromKey);
         }
 
-        if (to is not null)
-        {
-            shard.Store.Write(toKey, to);
-        }
-
+        shard.Store.Write(toKey, to);
         return moved;
     }
 
@@ -74,7 +97,7 @@ internal sealed partial class TriggerEngine
         var key = TriggerKeys.ForInstance(instanceId);
         if (shard.Store.Read<TriggerInstanceRecord>(key) is not null)
         {
-            // The target's own instance stays; the source's ends here (its stale timer is skipped when due).
+            // The target's own instance stays; the merged one ends here.
             _metrics.Count(index, trigger, TriggerOutcomes.Cancelled, TriggerReasons.Merged);
             to.Trace.Append(at.UtcTicks, trigger, instanceKey, TriggerOutcomes.Cancelled, TriggerReasons.Merged, MaxTrace);
             return false;
