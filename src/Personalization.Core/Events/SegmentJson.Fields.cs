@@ -32,7 +32,7 @@ public static partial class SegmentJson
             reader.Read();
             if (reader.TokenType != JsonTokenType.String)
             {
-                TimestampText = reader.TokenType == JsonTokenType.Null ? null : "(not a string)";
+                TimestampText = reader.TokenType == JsonTokenType.Null ? null : NotAString;
                 SkipChecked(ref reader, ref this);
                 return;
             }
@@ -85,7 +85,9 @@ public static partial class SegmentJson
             {
                 return TimestampText is null
                     ? SegmentParseResult.Fail(IngestReasons.MissingField, $"Event '{MessageId}' has no timestamp.", MessageId)
-                    : SegmentParseResult.Fail(IngestReasons.InvalidTimestamp, $"Event '{MessageId}' has timestamp '{TimestampText}', which is not ISO-8601.", MessageId);
+                    : SegmentParseResult.Fail(IngestReasons.InvalidTimestamp, ReferenceEquals(TimestampText, NotAString)
+                        ? $"Event '{MessageId}' has a timestamp that is not a string, which is not ISO-8601; send a string such as \"2019-10-01T00:00:00Z\"."
+                        : $"Event '{MessageId}' has timestamp '{TimestampText}', which is not ISO-8601; send a string such as \"2019-10-01T00:00:00Z\".", MessageId);
             }
 
             var @event = new SegmentEvent
@@ -107,6 +109,9 @@ public static partial class SegmentJson
     }
 
     private static readonly Dictionary<string, object?> s_emptyValues = new(0);
+
+    // Stands for a timestamp that is a number, an object or an array (compared by reference).
+    private const string NotAString = "(not a string)";
 
     private static bool TryParseType(string text, out SegmentEventType type)
     {

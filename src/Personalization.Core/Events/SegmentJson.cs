@@ -58,7 +58,8 @@ public static partial class SegmentJson
         }
         catch (InvalidOperationException ex)
         {
-            return SegmentParseResult.Fail(IngestReasons.Malformed, $"The payload is not valid UTF-8: {ex.Message}");
+            // GetString on text that is not valid Unicode, such as an escaped lone surrogate ("\ud800").
+            return SegmentParseResult.Fail(IngestReasons.Malformed, $"The payload has a string that is not valid Unicode: {ex.Message}");
         }
 
         var messageId = string.IsNullOrEmpty(fields.MessageId) ? null : fields.MessageId;

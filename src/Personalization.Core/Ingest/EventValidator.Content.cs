@@ -25,7 +25,7 @@ internal sealed partial class EventValidator
             if (@event.Timestamp - now > skew)
             {
                 return SegmentParseResult.Fail(IngestReasons.FutureTimestamp, string.Create(CultureInfo.InvariantCulture,
-                    $"Event '{messageId}' has timestamp {@event.Timestamp:O}, {@event.Timestamp - now:g} after the pipeline's clock ({now:O}); at most {skew:g} ahead is allowed (ValidationOptions.MaxFutureSkew). Check the sending device's clock."),
+                    $"Event '{messageId}' has timestamp {@event.Timestamp.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}, {Duration(@event.Timestamp - now)} ahead of the pipeline's clock ({now:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}); at most {Duration(skew)} is allowed (ValidationOptions.MaxFutureSkew). Check the sending device's clock."),
                     messageId);
             }
         }
@@ -173,6 +173,14 @@ internal sealed partial class EventValidator
                 return null;
         }
     }
+
+    private static string Duration(TimeSpan span) => span switch
+    {
+        { TotalDays: >= 2 } => string.Create(CultureInfo.InvariantCulture, $"{span.TotalDays:0.#} days"),
+        { TotalHours: >= 2 } => string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.#} hours"),
+        { TotalMinutes: >= 2 } => string.Create(CultureInfo.InvariantCulture, $"{span.TotalMinutes:0.#} minutes"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.###} seconds"),
+    };
 
     private string DepthError() => string.Create(CultureInfo.InvariantCulture, $"nests deeper than {Limits.MaxDepth} levels (ValidationOptions.MaxDepth)");
 

@@ -12,7 +12,6 @@ internal sealed partial class EventValidator
     // The most violations a message lists; the rest are counted.
     private const int MaxViolationsListed = 5;
 
-    private static readonly EvaluationOptions s_evaluation = new() { OutputFormat = OutputFormat.List };
 
     // The tracking plan's check: the event's properties (traits for identify and group) against its schema, if the
     // plan has one. Only events with a schema pay for it: their values are written as JSON and evaluated.
@@ -52,7 +51,7 @@ internal sealed partial class EventValidator
             }
 
             using var document = JsonDocument.Parse(buffer.WrittenMemory);
-            results = schema.Evaluate(document.RootElement, s_evaluation);
+            results = schema.Evaluate(document.RootElement, PlanEvaluation.Options);
         }
 #pragma warning disable CA1031 // A schema that fails on a value (or a value JSON cannot hold) is a violation of this one event.
         catch (Exception ex)
@@ -101,5 +100,12 @@ internal sealed partial class EventValidator
                 Collect(detail, errors);
             }
         }
+    }
+
+    // Apart, so that JsonSchema.Net (whose module loads its meta-schemas) is touched only by pipelines with a plan.
+    private static class PlanEvaluation
+    {
+        // "format" (email, date-time, uri, ...) is checked, not just noted: a plan that names a format means it.
+        public static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
     }
 }

@@ -8,23 +8,16 @@ namespace Personalization.Tests.IngestChecks;
 /// <summary>Event schema upcasting: old versions are migrated before they are checked; newer ones are rejected.</summary>
 public class UpcastingTests
 {
-    // Version 1 sent the product id as "sku" and prices with a decimal comma ("12,50").
+    // Version 1 sent the product id as "sku" and prices with a decimal comma ("12,50"); this upcaster rebuilds the
+    // properties of the version-1 events of these tests.
     private static JsonObject V1ToV2(JsonObject e)
     {
-        if (e["properties"] is JsonObject properties)
+        var v1 = e["properties"]!.AsObject();
+        e["properties"] = new JsonObject
         {
-            if (properties["sku"] is { } sku)
-            {
-                properties.Remove("sku");
-                properties["product_id"] = sku.DeepClone();
-            }
-
-            if (properties["price"] is JsonValue price && price.TryGetValue<string>(out var text))
-            {
-                properties["price"] = text.Replace(',', '.');
-            }
-        }
-
+            ["product_id"] = v1["sku"]!.GetValue<string>(),
+            ["price"] = v1["price"]!.GetValue<string>().Replace(',', '.'),
+        };
         return e;
     }
 
