@@ -13,7 +13,7 @@ public sealed class TimerWatchingTimeProvider : FakeTimeProvider
     private TaskCompletionSource _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public TimerWatchingTimeProvider()
-        : base(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero))
+        : base(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero))
     {
     }
 

@@ -58,6 +58,7 @@ public sealed class PersonalizationOptionsValidator : IValidateOptions<Personali
         ValidatePolicies(errors, options.SendPolicies);
         Delivery.DeliveryOptionsValidator.Validate(errors, options.Delivery, options.Triggers);
         ValidateValidation(errors, options.Validation);
+        DeadLetters.DeadLetterOptionsValidator.Validate(options.DeadLetters, errors);
         if (options.Store is null)
         {
             errors.Add("Store must be set.");

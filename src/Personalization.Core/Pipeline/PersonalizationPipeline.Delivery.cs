@@ -28,8 +28,8 @@ public sealed partial class PersonalizationPipeline
     public IDeadLetterStore DeadLetters => DeadLetterStore
         ?? throw new InvalidOperationException("The pipeline's dead letters are available once it has started.");
 
-    // The pipeline's store. Until the pipeline opens it itself, the delivery stage's (when delivery is on).
-    internal DeadLetterStore? DeadLetterStore => _delivery?.DeadLetters;
+    // The pipeline's store, opened with the data directory; kept after a stop so that reads go on working.
+    internal DeadLetterStore? DeadLetterStore => _deadLetters;
 
     // True when every decision ended: then the store checkpoint holds the whole ledger and the outbox can be emptied.
     private async Task<bool> DrainDeliveryAsync()

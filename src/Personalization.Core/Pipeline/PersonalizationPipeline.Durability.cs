@@ -250,6 +250,9 @@ public sealed partial class PersonalizationPipeline
         }
 
         await TruncateLogsAsync(barrier.LogPosition, outboxPoint).ConfigureAwait(false);
+
+        // Dead letters past their age go with the checkpoints (appends drop them too, but a quiet store has none).
+        _deadLetters?.Trim();
         Log.CheckpointTaken(_logger, barrier.LogPosition, Stopwatch.GetElapsedTime(paused, resumed).TotalMilliseconds,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }

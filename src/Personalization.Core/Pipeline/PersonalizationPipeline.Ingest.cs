@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Personalization.DeadLetters;
 using Personalization.Diagnostics;
 using Personalization.Events;
 using Personalization.Ingest;
@@ -20,93 +21,87 @@ public sealed partial class PersonalizationPipeline
     /// <inheritdoc />
     public async ValueTask<IngestResult> IngestAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
     {
+        EnsureStarted();
         var start = Stopwatch.GetTimestamp();
-        var parsed = SegmentJson.Parse(utf8Json.Span);
+        var parsed = _validator.Parse(utf8Json.Span);
         _metrics.IngestDone(start, 1);
-        if (!parsed.Success)
-        {
-            _metrics.Rejected(parsed.ReasonCode);
-            return IngestResult.Rejected(parsed.MessageId, parsed.ReasonCode, parsed.Message);
-        }
-
-        return await IngestAsync(parsed.Event, cancellationToken).ConfigureAwait(false);
+        var results = await IngestCheckedAsync([parsed], cancellationToken).ConfigureAwait(false);
+        return results[0];
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<IngestResult>> IngestBatchAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<IngestResult>> IngestBatchAsync(ReadOnlyMemory<byte> utf8Json, CancellationToken cancellationToken = default)
     {
+        EnsureStarted();
         var start = Stopwatch.GetTimestamp();
-        var parsed = SegmentJson.ParseBatch(utf8Json.Span);
+        var parsed = _validator.ParseBatch(utf8Json.Span);
         _metrics.IngestDone(start, parsed.Count);
-        var events = new List<SegmentEvent>(parsed.Count);
-        foreach (var result in parsed)
-        {
-            if (result.Success)
-            {
-                events.Add(result.Event);
-            }
-        }
-
-        var ingested = await IngestBatchAsync(events, cancellationToken).ConfigureAwait(false);
-        if (events.Count == parsed.Count)
-        {
-            return ingested;
-        }
-
-        // Put the parse rejections back in their places among the results.
-        var merged = new IngestResult[parsed.Count];
-        for (int i = 0, next = 0; i < parsed.Count; i++)
-        {
-            if (parsed[i].Success)
-            {
-                merged[i] = ingested[next++];
-            }
-            else
-            {
-                _metrics.Rejected(parsed[i].ReasonCode!);
-                merged[i] = IngestResult.Rejected(parsed[i].MessageId, parsed[i].ReasonCode!, parsed[i].Message!);
-            }
-        }
-
-        return merged;
+        return IngestCheckedAsync(parsed, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<IngestResult>> IngestBatchAsync(IReadOnlyList<SegmentEvent> events, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<IngestResult>> IngestBatchAsync(IReadOnlyList<SegmentEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         EnsureStarted();
-        using var activity = PipelineActivities.StartIngest(events.Count);
+        var checkedEvents = new SegmentParseResult[events.Count];
+        for (var i = 0; i < checkedEvents.Length; i++)
+        {
+            checkedEvents[i] = _validator.Check(events[i]);
+        }
+
+        return IngestCheckedAsync(checkedEvents, cancellationToken);
+    }
+
+    // Every ingest call ends here, with each event parsed and checked (upcast, validated, held to the tracking plan):
+    // the rejected ones go to the dead letters (unless they are being replayed from there), the others into the
+    // pipeline. The call returns once every verdict is known and every dead letter of the call is durable.
+    private async ValueTask<IReadOnlyList<IngestResult>> IngestCheckedAsync(IReadOnlyList<SegmentParseResult> checkedEvents,
+        CancellationToken cancellationToken, bool keepDeadLetters = true)
+    {
+        using var activity = PipelineActivities.StartIngest(checkedEvents.Count);
         var ingestTimestamp = Stopwatch.GetTimestamp();
         var ingestTime = _timeProvider.GetUtcNow();
         var log = _ingestLog;
-        var completion = new IngestCompletion(events.Count);
+        var completion = new IngestCompletion(checkedEvents.Count);
         var writer = _ingest.Writer;
-        for (var i = 0; i < events.Count; i++)
+        List<DeadLetterDraft>? deadLetters = null;
+        for (var i = 0; i < checkedEvents.Count; i++)
         {
-            var @event = events[i];
-            if (@event is null)
+            var result = checkedEvents[i];
+            if (!result.Success)
             {
-                _metrics.Rejected(IngestReasons.MissingField);
-                completion.Set(i, IngestResult.Rejected(null, IngestReasons.MissingField, $"Batch item {i} is null."));
+                _metrics.Rejected(result.ReasonCode);
+                completion.Set(i, IngestResult.Rejected(result.MessageId, result.ReasonCode, result.Message));
+                if (keepDeadLetters)
+                {
+                    (deadLetters ??= []).Add(DeadLetterDrafts.Rejected(result));
+                }
+
                 continue;
             }
 
-            if (SegmentEventValidator.Validate(@event) is { } rejection)
-            {
-                SetRejected(completion, i, @event, rejection.ReasonCode!, rejection.Message!);
-                continue;
-            }
-
+            var @event = result.Event;
             if (_storageFault is not null)
             {
                 SetRejected(completion, i, @event, IngestReasons.StorageUnavailable, StorageUnavailableMessage());
                 continue;
             }
 
+            if (result.IsFlagged)
+            {
+                (deadLetters ??= []).Add(DeadLetterDrafts.Flagged(result));
+            }
+
             // The log entry is serialized here, on the caller's thread, so the dedupe stage only appends bytes.
             var entry = log is null ? null : IngestLogEntry.ForEvent(@event, ingestTime);
             var item = PipelineItem.ForEvent(@event, completion, i, ingestTimestamp, ingestTime, entry);
+            if (result.IsFlagged)
+            {
+                item.FlagReason = result.FlagReason;
+                item.FlagMessage = result.FlagMessage;
+            }
+
             if (writer.TryWrite(item))
             {
                 continue;
@@ -127,7 +122,14 @@ public sealed partial class PersonalizationPipeline
             }
         }
 
+        // The dead letters are written while the events go through the pipeline; the call waits for both.
+        var keeping = deadLetters is null ? default : _deadLetters!.AppendAsync(deadLetters, CancellationToken.None);
         await WaitOrFaultAsync(completion.Completed, cancellationToken).ConfigureAwait(false);
+        if (deadLetters is not null)
+        {
+            await keeping.ConfigureAwait(false);
+        }
+
         PipelineActivities.RecordResults(activity, completion.Results);
         return completion.Results;
     }

@@ -132,7 +132,9 @@ public sealed partial class PersonalizationPipeline
                 return;
             }
 
-            item.Completion?.Set(item.Index, IngestResult.Accepted(@event.MessageId));
+            item.Completion?.Set(item.Index, item.FlagReason is null
+                ? IngestResult.Accepted(@event.MessageId)
+                : new IngestResult(IngestStatus.Accepted, @event.MessageId, item.FlagReason, item.FlagMessage));
             _metrics.Accepted();
             userId = await ResolveIdentityAsync(item, @event).ConfigureAwait(false);
         }

@@ -126,6 +126,9 @@ public sealed partial class PersonalizationPipeline
             _delivery = null;
         }
 
+        _deadLetters?.Dispose();
+        _deadLetters = null;
+
         _dedupeSession?.Dispose();
         _dedupeSession = null;
         _dedupe = null;
@@ -162,6 +165,8 @@ public sealed partial class PersonalizationPipeline
             await _delivery.DisposeAsync().ConfigureAwait(false);
         }
 
+        // Closed for appends; the store stays readable (DeadLetters) after the stop.
+        _deadLetters?.Dispose();
         _dedupeSession?.Dispose();
         _aliasSession?.Dispose();
         if (_ingestLog is not null)

@@ -4,10 +4,12 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Personalization.DeadLetters;
 using Personalization.Dedupe;
 using Personalization.Delivery;
 using Personalization.Delivery.Templates;
 using Personalization.Diagnostics;
+using Personalization.Events;
 using Personalization.Ingest;
 using Personalization.Profiles;
 using Personalization.Storage;
@@ -30,6 +32,8 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
     private readonly PipelineMetrics _metrics;
     private readonly Channel<PipelineItem> _ingest;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly EventValidator _validator;
+    private DeadLetterStore? _deadLetters;
     private DataDirectoryLock? _lock;
     private FasterKeyValueStore? _store;
     private DedupeIndex? _dedupe;
@@ -69,6 +73,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
             FullMode = BoundedChannelFullMode.Wait,
         });
         _metrics = new PipelineMetrics(meterFactory, QueueDepths);
+        _validator = new EventValidator(options.Validation, _timeProvider);
     }
 
     /// <summary>The options the pipeline runs with.</summary>
@@ -189,12 +194,14 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         _dedupe = new DedupeIndex(_dedupeSession, _options.DedupeWindow);
         _aliasSession = _store.OpenSession();
         _aliases = new IdentityAliases(_aliasSession);
+        _deadLetters = DeadLetterStore.Open(Path.Combine(directory, DeadLetterStore.DirectoryName), _options.DeadLetters, _timeProvider,
+            durable: _options.Durability != DurabilityMode.None, _metrics.Meter, _logger);
         var sink = _options.SendSink;
         if (_templates is not null)
         {
             _delivery = new DeliveryStage(_options.Delivery, _templates, _timeProvider, _options.Clock == ClockMode.EventTime,
                 _metrics.Meter, _logger);
-            _delivery.Open(directory, _store);
+            _delivery.Open(directory, _store, _deadLetters);
             sink = sink is null ? _delivery : new CompositeSendIntentSink(_delivery, sink);
         }
 
@@ -208,7 +215,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
         }
 
         _shards = new ShardWorker[_options.ShardCount];
-        var hooks = new ShardHooks(EraseFromShard,
+        var hooks = new ShardHooks(EraseFromShard, EventFailed,
             (shard, fromId) => _engine?.TakeForMerge(shard, fromId),
             (shard, fromId, toId, state, at) => _engine?.GiveMerged(shard, fromId, toId, state, at) ?? 0,
             _fault.Task);
@@ -266,11 +273,19 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
     private static readonly PipelineItem s_tick = PipelineItem.ForTick();
 
     // On the user's shard, after the shard deleted the profile: the trigger state and the delivery records go too.
-    private void EraseFromShard(int shard, string userId)
+    private void EraseFromShard(int shard, string userId, IReadOnlyList<string> otherIds)
     {
         var sendKeys = _engine?.Erase(shard, userId) ?? [];
         _delivery?.ForgetUser(userId, sendKeys);
+        _deadLetters?.RemoveUser(userId);
+        foreach (var id in otherIds)
+        {
+            _deadLetters?.RemoveUser(id);
+        }
     }
+
+    // An accepted event that could not be applied is kept for inspection (its shard logged and counted it).
+    private void EventFailed(SegmentEvent @event, Exception exception) => _deadLetters?.Post(DeadLetterDrafts.Failed(@event, exception));
 
     private async Task RunStageAsync(string stage, Func<Task> run, ChannelWriter<PipelineItem>? input = null)
     {

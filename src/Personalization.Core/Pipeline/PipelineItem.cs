@@ -56,6 +56,12 @@ internal sealed class PipelineItem
     /// <summary>Set by the dedupe stage: whether the event is a duplicate (its verdict waits for the commit all the same).</summary>
     public bool IsDuplicate { get; set; }
 
+    /// <summary>When a tracking plan flagged the accepted event: the reason code its result carries.</summary>
+    public string? FlagReason { get; set; }
+
+    /// <summary>When a tracking plan flagged the accepted event: what was wrong.</summary>
+    public string? FlagMessage { get; set; }
+
     /// <summary>Set by the routing stage on an <c>identify</c> or <c>alias</c> event: the profile id to merge into the
     /// event's profile before the event is applied.</summary>
     public string? MergeFrom { get; set; }

@@ -134,6 +134,7 @@ internal sealed class ShardWorker : IDisposable
             // A bad event never stops the pipeline: it is logged and the shard goes on.
             Log.EventFailed(_logger, ex, @event.MessageId, @event.ProfileId, _shard);
             _metrics.Rejected(Ingest.IngestReasons.ProcessingError);
+            _hooks?.EventFailed(@event, ex);
         }
     }
 
@@ -222,14 +223,16 @@ internal sealed class ShardWorker : IDisposable
         {
             // The ids merged into the user stop resolving to them.
             _previous.ResetWrittenCount();
+            IReadOnlyList<string> otherIds = [];
             if (ProfileRecords.Read(_session, userId, _previous) is { } profile)
             {
                 IdentityAliases.Forget(_session, profile.MergedIds, _key);
+                otherIds = [.. profile.AnonymousIds.Union(profile.MergedIds, StringComparer.Ordinal)];
             }
 
             var keyLength = StoreKeys.Write(StoreKeys.Profile, userId, _key);
             _session.Delete(_key.AsSpan(0, keyLength));
-            _hooks?.Erase(_shard, userId);
+            _hooks?.Erase(_shard, userId, otherIds);
             item.Completion?.Set(0, Ingest.IngestResult.Accepted(userId));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
