@@ -44,6 +44,22 @@ public sealed partial class PersonalizationBuilder
         return this;
     }
 
+    /// <summary>Changes the checks every event passes at ingest: limits, junk ids, the future-timestamp bound, tracking
+    /// plans (<see cref="Ingest.ValidationOptions.AddSchema(string, string, Ingest.SchemaViolationAction)"/>) and event
+    /// schema upcasters (<see cref="Ingest.ValidationOptions.AddUpcaster"/>).</summary>
+    public PersonalizationBuilder ConfigureValidation(Action<Ingest.ValidationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return Configure(o => configure(o.Validation));
+    }
+
+    /// <summary>Changes the bounds of the dead-letter store (size, age, the raw payload kept per entry).</summary>
+    public PersonalizationBuilder ConfigureDeadLetters(Action<DeadLetters.DeadLetterOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return Configure(o => configure(o.DeadLetters));
+    }
+
     /// <summary>Runs the trigger stage on event time (the newest event timestamp) instead of wall-clock time.</summary>
     public PersonalizationBuilder UseEventTime(TimeSpan allowedLateness = default) => Configure(o =>
     {
