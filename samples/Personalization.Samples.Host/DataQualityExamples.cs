@@ -14,14 +14,14 @@ internal static class DataQualityExamples
     public static void Validation(HostApplicationBuilder builder) =>
         builder.Services.AddPersonalization(p => p
             .UseDataDirectory("data/personalization")
-            .Configure(o =>
+            .ConfigureValidation(v =>
             {
-                o.Validation.MaxEventBytes = 32_768;
-                o.Validation.MaxProperties = 1_000;
-                o.Validation.MaxDepth = 32;
-                o.Validation.MaxStringLength = 8_192;
-                o.Validation.MaxFutureSkew = TimeSpan.FromMinutes(5); // null turns the check off
-                o.Validation.JunkIds.Add("guest");
+                v.MaxEventBytes = 32_768;
+                v.MaxProperties = 1_000;
+                v.MaxDepth = 32;
+                v.MaxStringLength = 8_192;
+                v.MaxFutureSkew = TimeSpan.FromMinutes(5); // null turns the check off
+                v.JunkIds.Add("guest");
             }));
 
     // A tracking plan: "Order Completed" must have an order id and a non-negative revenue, or it is rejected;
@@ -29,7 +29,7 @@ internal static class DataQualityExamples
     public static void TrackingPlan(HostApplicationBuilder builder) =>
         builder.Services.AddPersonalization(p => p
             .UseDataDirectory("data/personalization")
-            .Configure(o => o.Validation
+            .ConfigureValidation(v => v
                 .AddSchema(EcommerceEvents.OrderCompleted, """
                     {
                       "type": "object",
@@ -48,10 +48,10 @@ internal static class DataQualityExamples
     public static void Upcasting(HostApplicationBuilder builder) =>
         builder.Services.AddPersonalization(p => p
             .UseDataDirectory("data/personalization")
-            .Configure(o =>
+            .ConfigureValidation(v =>
             {
-                o.Validation.SchemaVersion = 2;
-                o.Validation.AddUpcaster(fromVersion: 1, UpcastV1ToV2);
+                v.SchemaVersion = 2;
+                v.AddUpcaster(fromVersion: 1, UpcastV1ToV2);
             }));
 
     private static JsonObject UpcastV1ToV2(JsonObject e)
