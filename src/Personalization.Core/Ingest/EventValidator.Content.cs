@@ -60,7 +60,7 @@ internal sealed partial class EventValidator
             : null;
     }
 
-    // The first bad amount as "properties.price = -5", or null.
+    // The first bad amount as "properties.price = -5", or null. The path of a product is only built for a bad one.
     private static string? CheckAmounts(IReadOnlyDictionary<string, object?> properties, string path)
     {
         if (properties.Count == 0)
@@ -68,12 +68,9 @@ internal sealed partial class EventValidator
             return null;
         }
 
-        foreach (var key in s_amountKeys)
+        if (BadAmount(properties) is { } key)
         {
-            if (properties.TryGetValue(key, out var value) && value is not null && !IsAmount(value))
-            {
-                return $"{path}.{key} = {Describe(value)}";
-            }
+            return $"{path}.{key} = {Describe(properties[key]!)}";
         }
 
         if (properties.TryGetValue("products", out var products) && products is IEnumerable items and not string)
@@ -81,13 +78,30 @@ internal sealed partial class EventValidator
             var index = 0;
             foreach (var item in items)
             {
-                if (item is IReadOnlyDictionary<string, object?> product
-                    && CheckAmounts(product, string.Create(CultureInfo.InvariantCulture, $"{path}.products[{index}]")) is { } bad)
+                if (item is IReadOnlyDictionary<string, object?> product && CheckAmounts(product, path, index) is { } bad)
                 {
                     return bad;
                 }
 
                 index++;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? CheckAmounts(IReadOnlyDictionary<string, object?> product, string path, int index) =>
+        product.Count == 0 || (BadAmount(product) is null && !product.ContainsKey("products"))
+            ? null
+            : CheckAmounts(product, string.Create(CultureInfo.InvariantCulture, $"{path}.products[{index}]"));
+
+    private static string? BadAmount(IReadOnlyDictionary<string, object?> values)
+    {
+        foreach (var key in s_amountKeys)
+        {
+            if (values.TryGetValue(key, out var value) && value is not null && !IsAmount(value))
+            {
+                return key;
             }
         }
 
@@ -134,6 +148,22 @@ internal sealed partial class EventValidator
         {
             case string s:
                 return CheckLength(s);
+            case Dictionary<string, object?> dictionary:
+                // The shape the parser builds: its struct enumerator allocates nothing.
+                if (level > Limits.MaxDepth)
+                {
+                    return DepthError();
+                }
+
+                foreach (var (key, item) in dictionary)
+                {
+                    if (CheckEntry(key, item, level, countKeys, ref keys) is { } error)
+                    {
+                        return error;
+                    }
+                }
+
+                return null;
             case IReadOnlyDictionary<string, object?> map:
                 if (level > Limits.MaxDepth)
                 {
@@ -142,12 +172,22 @@ internal sealed partial class EventValidator
 
                 foreach (var (key, item) in map)
                 {
-                    if (countKeys && ++keys > Limits.MaxProperties)
+                    if (CheckEntry(key, item, level, countKeys, ref keys) is { } error)
                     {
-                        return string.Create(CultureInfo.InvariantCulture, $"has more than {Limits.MaxProperties} keys in properties and traits (ValidationOptions.MaxProperties)");
+                        return error;
                     }
+                }
 
-                    if ((CheckLength(key) ?? CheckValue(item, level + 1, countKeys, ref keys)) is { } error)
+                return null;
+            case List<object?> list:
+                if (level > Limits.MaxDepth)
+                {
+                    return DepthError();
+                }
+
+                foreach (var item in list)
+                {
+                    if (CheckValue(item, level + 1, countKeys, ref keys) is { } error)
                     {
                         return error;
                     }
@@ -172,6 +212,16 @@ internal sealed partial class EventValidator
             default:
                 return null;
         }
+    }
+
+    private string? CheckEntry(string key, object? item, int level, bool countKeys, ref int keys)
+    {
+        if (countKeys && ++keys > Limits.MaxProperties)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"has more than {Limits.MaxProperties} keys in properties and traits (ValidationOptions.MaxProperties)");
+        }
+
+        return CheckLength(key) ?? CheckValue(item, level + 1, countKeys, ref keys);
     }
 
     private static string Duration(TimeSpan span) => span switch

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Personalization.DeadLetters;
@@ -40,17 +41,27 @@ public sealed partial class PersonalizationPipeline
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<IngestResult>> IngestBatchAsync(IReadOnlyList<SegmentEvent> events, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<IngestResult>> IngestBatchAsync(IReadOnlyList<SegmentEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         EnsureStarted();
-        var checkedEvents = new SegmentParseResult[events.Count];
-        for (var i = 0; i < checkedEvents.Length; i++)
-        {
-            checkedEvents[i] = _validator.Check(events[i]);
-        }
 
-        return IngestCheckedAsync(checkedEvents, cancellationToken);
+        // Pooled: a batch's check results live only as long as the call.
+        var checkedEvents = ArrayPool<SegmentParseResult>.Shared.Rent(events.Count);
+        try
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                checkedEvents[i] = _validator.Check(events[i]);
+            }
+
+            return await IngestCheckedAsync(new ArraySegment<SegmentParseResult>(checkedEvents, 0, events.Count), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<SegmentParseResult>.Shared.Return(checkedEvents, clearArray: true);
+        }
     }
 
     // Every ingest call ends here, with each event parsed and checked (upcast, validated, held to the tracking plan):
