@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Personalization.Benchmarks.Load;
 using Personalization.Benchmarks.Timers;
 
 namespace Personalization.Benchmarks;
@@ -13,9 +14,7 @@ internal static class Program
     {
         if (args.Length > 0 && args[0] == "load")
         {
-            // The load harness (end-to-end throughput and latency with in-process baselines) is tracked in issue 7.
-            await Console.Error.WriteLineAsync("the load harness is not built yet (issue 7)");
-            return 2;
+            return await LoadCommand.RunAsync(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == "timers")

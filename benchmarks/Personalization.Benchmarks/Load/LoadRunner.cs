@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using Personalization.Events;
+
+namespace Personalization.Benchmarks.Load;
+
+/// <summary>
+/// Measures one system in this process: the closed loop (producers ingest batches as fast as they are accepted),
+/// then the open loop (a paced producer offers a fraction of the closed loop's rate and the latency of every event is
+/// recorded), each on traffic made before it starts.
+/// </summary>
+internal static class LoadRunner
+{
+    // Events at the start of the closed loop that warm the system up (JIT, first pages, dictionaries growing): the
+    // throughput is measured over the rest.
+    private const double WarmUpShare = 0.1;
+    private const int MaxCallsInFlight = 1_024;
+
+    public static async Task<ClosedLoopResult> ClosedLoopAsync(ISystemUnderTest system, SegmentEvent[] events, LoadOptions options)
+    {
+        var warmUp = (long)(events.Length * WarmUpShare);
+        var deadline = TimeSpan.FromSeconds(options.MaxClosedSeconds);
+        long next = 0;
+        long acknowledged = 0;
+        long steadyStart = 0;
+        long acknowledgedAtSteadyStart = 0;
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var start = Stopwatch.GetTimestamp();
+
+        async Task ProduceAsync()
+        {
+            await Task.Yield();
+            while (Stopwatch.GetElapsedTime(start) < deadline)
+            {
+                var from = Interlocked.Add(ref next, options.BatchSize) - options.BatchSize;
+                if (from >= events.Length)
+                {
+                    return;
+                }
+
+                var count = (int)Math.Min(options.BatchSize, events.Length - from);
+                await system.IngestAsync(new ArraySegment<SegmentEvent>(events, (int)from, count));
+                var done = Interlocked.Add(ref acknowledged, count);
+                if (done >= warmUp && done - count < warmUp)
+                {
+                    Volatile.Write(ref acknowledgedAtSteadyStart, done);
+                    Volatile.Write(ref steadyStart, Stopwatch.GetTimestamp());
+                }
+            }
+        }
+
+        var producers = new Task[options.Producers];
+        for (var i = 0; i < producers.Length; i++)
+        {
+            producers[i] = ProduceAsync();
+        }
+
+        await Task.WhenAll(producers);
+        await system.DrainAsync();
+        var end = Stopwatch.GetTimestamp();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        process.Refresh();
+        var total = Interlocked.Read(ref acknowledged);
+        var steadyFrom = Volatile.Read(ref steadyStart) is var s and > 0 ? s : start;
+        var steadyEvents = total - (steadyFrom == start ? 0 : Volatile.Read(ref acknowledgedAtSteadyStart));
+        return new ClosedLoopResult(
+            Events: total,
+            Seconds: Stopwatch.GetElapsedTime(start, end).TotalSeconds,
+            EventsPerSecond: steadyEvents / Math.Max(1e-9, Stopwatch.GetElapsedTime(steadyFrom, end).TotalSeconds),
+            AllocatedBytesPerEvent: (double)allocated / Math.Max(1, total),
+            CpuSeconds: (process.TotalProcessorTime - cpuBefore).TotalSeconds,
+            Gen0: GC.CollectionCount(0) - gen0,
+            Gen1: GC.CollectionCount(1) - gen1,
+            Gen2: GC.CollectionCount(2) - gen2);
+    }
+
+    public static async Task<OpenLoopResult> OpenLoopAsync(ISystemUnderTest system, SegmentEvent[] events, double rate, LoadOptions options)
+    {
+        var pending = new Queue<Task>();
+        long sent = 0;
+        system.Latency.Enabled = true;
+        var start = Stopwatch.GetTimestamp();
+        while (sent < events.Length)
+        {
+            // The schedule, not the previous call, says when an event is due: a slow call does not slow the offer.
+            var due = Math.Min(events.Length, (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * rate));
+            if (due <= sent)
+            {
+                await Task.Delay(1);
+                continue;
+            }
+
+            while (sent < due)
+            {
+                var count = (int)Math.Min(options.BatchSize, due - sent);
+                var call = system.IngestAsync(new ArraySegment<SegmentEvent>(events, (int)sent, count));
+                sent += count;
+                if (call.IsCompleted)
+                {
+                    await call;
+                }
+                else
+                {
+                    pending.Enqueue(call.AsTask());
+                }
+            }
+
+            while (pending.Count > 0 && (pending.Peek().IsCompleted || pending.Count > MaxCallsInFlight))
+            {
+                await pending.Dequeue();
+            }
+        }
+
+        var offeredSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        await Task.WhenAll(pending);
+        await system.DrainAsync();
+        system.Latency.Enabled = false;
+        return new OpenLoopResult(events.Length, rate, events.Length / Math.Max(1e-9, offeredSeconds), offeredSeconds,
+            system.Latency.Summarize());
+    }
+}
+
+/// <summary>What the closed loop measured.</summary>
+internal sealed record ClosedLoopResult(long Events, double Seconds, double EventsPerSecond, double AllocatedBytesPerEvent,
+    double CpuSeconds, int Gen0, int Gen1, int Gen2);
+
+/// <summary>What the open loop measured: the offered and achieved rates, and the latency percentiles.</summary>
+internal sealed record OpenLoopResult(long Events, double OfferedEventsPerSecond, double AchievedEventsPerSecond, double Seconds,
+    LatencyPercentiles Latency);
