@@ -11,11 +11,19 @@ namespace Personalization.Benchmarks.Load;
 /// </summary>
 internal sealed class BaselineTriggers(TimeProvider time, CountingSendSink sink)
 {
+    /// <summary>How many triggers there are: the size of <see cref="BaselineUserState"/>'s per-trigger arrays.</summary>
+    public const int Count = 5;
+
     private static readonly TimeSpan s_abandonmentDelay = TimeSpan.FromHours(1);
-    private static readonly TimeSpan s_reentry = TimeSpan.FromHours(24);
     private static readonly TimeSpan s_winBack = TimeSpan.FromDays(30);
     private static readonly TimeSpan s_postPurchase = TimeSpan.FromDays(3);
     private static readonly TimerCallback s_fire = state => ((PendingTimer)state!).Fire();
+
+    private static readonly string[] s_names =
+        [Trigger.CartAbandonmentName, Trigger.BrowseAbandonmentName, Trigger.WelcomeName, Trigger.WinBackName, Trigger.PostPurchaseName];
+
+    // The least time between two sends of a trigger to one user (welcome: once ever, through Welcomed).
+    private static readonly TimeSpan[] s_reentry = [TimeSpan.FromHours(24), TimeSpan.FromHours(24), TimeSpan.Zero, s_winBack, TimeSpan.Zero];
 
     private enum Kind
     {
@@ -33,37 +41,37 @@ internal sealed class BaselineTriggers(TimeProvider time, CountingSendSink sink)
         lock (user)
         {
             user.CartLines = after.Cart.Count;
-            var due = @event.Timestamp;
+            var at = @event.Timestamp;
             switch (@event.Type == SegmentEventType.Track ? @event.Event : null)
             {
                 case EcommerceEvents.ProductAdded:
-                    user.CartTimer = Schedule(user.CartTimer, user, Kind.Cart, due + s_abandonmentDelay);
-                    user.BrowseTimer = Cancel(user.BrowseTimer);
+                    Schedule(user, Kind.Cart, at + s_abandonmentDelay);
+                    Cancel(user, Kind.Browse);
                     break;
                 case EcommerceEvents.ProductViewed:
-                    user.BrowseTimer = Schedule(user.BrowseTimer, user, Kind.Browse, due + s_abandonmentDelay);
+                    Schedule(user, Kind.Browse, at + s_abandonmentDelay);
                     break;
                 case EcommerceEvents.OrderCompleted:
-                    user.CartTimer = Cancel(user.CartTimer);
-                    user.BrowseTimer = Cancel(user.BrowseTimer);
-                    user.PostPurchaseTimer = Schedule(user.PostPurchaseTimer, user, Kind.PostPurchase, due + s_postPurchase);
+                    Cancel(user, Kind.Cart);
+                    Cancel(user, Kind.Browse);
+                    Schedule(user, Kind.PostPurchase, at + s_postPurchase);
                     break;
             }
 
             if (@event.Type == SegmentEventType.Identify && !hadEmail && !user.Welcomed && !string.IsNullOrEmpty(after.Email))
             {
                 user.Welcomed = true;
-                user.WelcomeTimer = Schedule(user.WelcomeTimer, user, Kind.Welcome, due);
+                Schedule(user, Kind.Welcome, at);
             }
 
             if (after.OrderCount > 0)
             {
-                user.WinBackTimer = Schedule(user.WinBackTimer, user, Kind.WinBack, due + s_winBack);
+                Schedule(user, Kind.WinBack, at + s_winBack);
             }
         }
     }
 
-    private Timer Schedule(Timer? timer, BaselineUserState user, Kind kind, DateTimeOffset due)
+    private void Schedule(BaselineUserState user, Kind kind, DateTimeOffset due)
     {
         var delay = due - time.GetUtcNow();
         if (delay < TimeSpan.Zero)
@@ -71,19 +79,22 @@ internal sealed class BaselineTriggers(TimeProvider time, CountingSendSink sink)
             delay = TimeSpan.Zero;
         }
 
+        ref var timer = ref user.Timers[(int)kind];
         if (timer is null)
         {
-            return new Timer(s_fire, new PendingTimer(this, user, kind), delay, Timeout.InfiniteTimeSpan);
+            timer = new Timer(s_fire, new PendingTimer(this, user, kind), delay, Timeout.InfiniteTimeSpan);
         }
-
-        timer.Change(delay, Timeout.InfiniteTimeSpan);
-        return timer;
+        else
+        {
+            timer.Change(delay, Timeout.InfiniteTimeSpan);
+        }
     }
 
-    private static Timer? Cancel(Timer? timer)
+    private static void Cancel(BaselineUserState user, Kind kind)
     {
+        ref var timer = ref user.Timers[(int)kind];
         timer?.Dispose();
-        return null;
+        timer = null;
     }
 
     private void Fire(BaselineUserState user, Kind kind)
@@ -91,48 +102,17 @@ internal sealed class BaselineTriggers(TimeProvider time, CountingSendSink sink)
         var now = time.GetUtcNow();
         lock (user)
         {
-            switch (kind)
+            Cancel(user, kind);
+            var last = user.LastSends[(int)kind];
+            if ((kind == Kind.Cart && user.CartLines == 0) || (last is { } at && now - at < s_reentry[(int)kind]))
             {
-                case Kind.Cart:
-                    user.CartTimer = Cancel(user.CartTimer);
-                    if (user.CartLines > 0 && Send(user.LastCartSend, now, s_reentry))
-                    {
-                        user.LastCartSend = now;
-                        sink.Count(Trigger.CartAbandonmentName);
-                    }
-
-                    break;
-                case Kind.Browse:
-                    user.BrowseTimer = Cancel(user.BrowseTimer);
-                    if (Send(user.LastBrowseSend, now, s_reentry))
-                    {
-                        user.LastBrowseSend = now;
-                        sink.Count(Trigger.BrowseAbandonmentName);
-                    }
-
-                    break;
-                case Kind.Welcome:
-                    user.WelcomeTimer = Cancel(user.WelcomeTimer);
-                    sink.Count(Trigger.WelcomeName);
-                    break;
-                case Kind.WinBack:
-                    user.WinBackTimer = Cancel(user.WinBackTimer);
-                    if (Send(user.LastWinBackSend, now, s_winBack))
-                    {
-                        user.LastWinBackSend = now;
-                        sink.Count(Trigger.WinBackName);
-                    }
-
-                    break;
-                default:
-                    user.PostPurchaseTimer = Cancel(user.PostPurchaseTimer);
-                    sink.Count(Trigger.PostPurchaseName);
-                    break;
+                return;
             }
+
+            user.LastSends[(int)kind] = now;
+            sink.Count(s_names[(int)kind]);
         }
     }
-
-    private static bool Send(DateTimeOffset? last, DateTimeOffset now, TimeSpan period) => last is not { } at || now - at >= period;
 
     private sealed class PendingTimer(BaselineTriggers triggers, BaselineUserState user, Kind kind)
     {

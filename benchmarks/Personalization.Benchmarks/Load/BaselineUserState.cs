@@ -4,10 +4,10 @@ namespace Personalization.Benchmarks.Load;
 
 /// <summary>
 /// What a baseline keeps in memory per user: the profile (the Dataflow baseline only; the Redis baseline keeps it in
-/// Redis), the facts its timers check when they fire, and one <see cref="Timer"/> per pending trigger. The shard that
-/// owns the user and the timers' callbacks both take the object's lock.
+/// Redis), the facts its timers check when they fire, and per trigger the pending <see cref="Timer"/> and the time of
+/// the last send. The shard that owns the user and the timers' callbacks both take the object's lock.
 /// </summary>
-internal sealed class BaselineUserState(string userId)
+internal sealed class BaselineUserState(string userId, int triggers)
 {
     public string UserId { get; } = userId;
 
@@ -18,19 +18,9 @@ internal sealed class BaselineUserState(string userId)
 
     public bool Welcomed { get; set; }
 
-    public DateTimeOffset? LastCartSend { get; set; }
+    /// <summary>The pending timer of each trigger, by <c>BaselineTriggers.Kind</c>.</summary>
+    public Timer?[] Timers { get; } = new Timer?[triggers];
 
-    public DateTimeOffset? LastBrowseSend { get; set; }
-
-    public DateTimeOffset? LastWinBackSend { get; set; }
-
-    public Timer? CartTimer { get; set; }
-
-    public Timer? BrowseTimer { get; set; }
-
-    public Timer? WelcomeTimer { get; set; }
-
-    public Timer? WinBackTimer { get; set; }
-
-    public Timer? PostPurchaseTimer { get; set; }
+    /// <summary>When each trigger last sent, by <c>BaselineTriggers.Kind</c>.</summary>
+    public DateTimeOffset?[] LastSends { get; } = new DateTimeOffset?[triggers];
 }

@@ -93,17 +93,16 @@ internal abstract class DataflowPipeline : ISystemUnderTest
         {
             lock (user)
             {
-                user.CartTimer?.Dispose();
-                user.BrowseTimer?.Dispose();
-                user.WelcomeTimer?.Dispose();
-                user.WinBackTimer?.Dispose();
-                user.PostPurchaseTimer?.Dispose();
+                foreach (var timer in user.Timers)
+                {
+                    timer?.Dispose();
+                }
             }
         }
     }
 
     /// <summary>The per-user state of <paramref name="userId"/>, made on its first event.</summary>
-    protected BaselineUserState UserState(string userId) => Users.GetOrAdd(userId, static id => new BaselineUserState(id));
+    protected BaselineUserState UserState(string userId) => Users.GetOrAdd(userId, static id => new BaselineUserState(id, BaselineTriggers.Count));
 
     /// <summary>The end of an event's way: its latency is recorded and it counts as finished.</summary>
     protected void Finished(BaselineItem item)
