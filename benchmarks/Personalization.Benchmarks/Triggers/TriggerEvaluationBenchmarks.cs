@@ -22,8 +22,9 @@ namespace Personalization.Benchmarks.Triggers;
 /// <remarks>
 /// One operation is one event. Each user in turn (shuffled) gets the next event of a visit that repeats:
 /// <c>Product Viewed</c>, <c>Product Viewed</c>, <c>Product Added</c>, <c>Order Completed</c>, <c>identify</c>; so
-/// the calls are a mix of entries, restarts and cancels, as in a shop. Event time moves 10 ms per event (100 events a
-/// second on the shard), so no timer comes due and <c>OnClock</c> is not measured. The profile handed to the
+/// the calls are a mix of entries, restarts and cancels, as in a shop. Event time moves <see cref="EventsPerSecond"/>
+/// events a second on the shard (a busy shop and a quiet one: the engine's timer buckets hold the instances due in
+/// one second, so their size follows the event rate); no timer comes due and <c>OnClock</c> is not measured. The profile handed to the
 /// triggers is that of a returning customer (one order, an email trait), so win-back is pending for every user.
 /// Every row builds the same small event object per operation (about 100 bytes).
 /// </remarks>
@@ -31,7 +32,6 @@ namespace Personalization.Benchmarks.Triggers;
 public class TriggerEvaluationBenchmarks
 {
     private const int UserCount = 10_000;
-    private static readonly TimeSpan s_step = TimeSpan.FromMilliseconds(10);
 
     private readonly byte[] _key = new byte[StoreKeys.BufferSize];
     private readonly ArrayBufferWriter<byte> _previous = new(1024);
@@ -48,10 +48,16 @@ public class TriggerEvaluationBenchmarks
     private SegmentEvent[] _visit = [];
     private string[] _users = [];
     private long _position;
+    private TimeSpan _step;
+
+    /// <summary>How many events the shard gets per second of event time.</summary>
+    [Params(100, 1)]
+    public int EventsPerSecond { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
+        _step = TimeSpan.FromSeconds(1.0 / EventsPerSecond);
         _directory = new TempDirectory("personalization-bench-triggers");
         _store = FasterKeyValueStore.Open(Path.Combine(_directory.Path, "store"), Path.Combine(_directory.Path, "checkpoints"), new StoreOptions());
         _session = _store.OpenSession();
@@ -152,7 +158,7 @@ public class TriggerEvaluationBenchmarks
         return profile;
     }
 
-    // The next event: each user in turn gets the next step of the visit, 10 ms of event time after the previous event.
+    // The next event: each user in turn gets the next step of the visit, 1/EventsPerSecond after the previous event.
     private SegmentEvent NextEvent()
     {
         var position = _position++;
@@ -163,7 +169,7 @@ public class TriggerEvaluationBenchmarks
             Type = template.Type,
             UserId = _users[(int)(position % UserCount)],
             Event = template.Event,
-            Timestamp = SampleProfiles.Start + (s_step * position),
+            Timestamp = SampleProfiles.Start + (_step * position),
             Properties = template.Properties,
             Traits = template.Traits,
         };
