@@ -25,7 +25,7 @@ internal static class LoadRunner
         long acknowledgedAtSteadyStart = 0;
         using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
-        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var gcBefore = GcCounts.Now();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var start = Stopwatch.GetTimestamp();
 
@@ -71,9 +71,7 @@ internal static class LoadRunner
             EventsPerSecond: steadyEvents / Math.Max(1e-9, Stopwatch.GetElapsedTime(steadyFrom, end).TotalSeconds),
             AllocatedBytesPerEvent: (double)allocated / Math.Max(1, total),
             CpuSeconds: (process.TotalProcessorTime - cpuBefore).TotalSeconds,
-            Gen0: GC.CollectionCount(0) - gen0,
-            Gen1: GC.CollectionCount(1) - gen1,
-            Gen2: GC.CollectionCount(2) - gen2);
+            Gc: GcCounts.Now() - gcBefore);
     }
 
     public static async Task<OpenLoopResult> OpenLoopAsync(ISystemUnderTest system, SegmentEvent[] events, double rate, LoadOptions options)
@@ -81,6 +79,7 @@ internal static class LoadRunner
         var pending = new Queue<Task>();
         long sent = 0;
         system.Latency.Enabled = true;
+        var gcBefore = GcCounts.Now();
         var start = Stopwatch.GetTimestamp();
         while (sent < events.Length)
         {
@@ -118,14 +117,14 @@ internal static class LoadRunner
         await system.DrainAsync();
         system.Latency.Enabled = false;
         return new OpenLoopResult(events.Length, rate, events.Length / Math.Max(1e-9, offeredSeconds), offeredSeconds,
-            system.Latency.Summarize());
+            system.Latency.Summarize(), GcCounts.Now() - gcBefore);
     }
 }
 
 /// <summary>What the closed loop measured.</summary>
 internal sealed record ClosedLoopResult(long Events, double Seconds, double EventsPerSecond, double AllocatedBytesPerEvent,
-    double CpuSeconds, int Gen0, int Gen1, int Gen2);
+    double CpuSeconds, GcCounts Gc);
 
 /// <summary>What the open loop measured: the offered and achieved rates, and the latency percentiles.</summary>
 internal sealed record OpenLoopResult(long Events, double OfferedEventsPerSecond, double AchievedEventsPerSecond, double Seconds,
-    LatencyPercentiles Latency);
+    LatencyPercentiles Latency, GcCounts Gc);

@@ -90,9 +90,7 @@ internal static class SystemMeasurement
         writer.WriteNumber("events", closed.Events);
         writer.WriteNumber("seconds", Math.Round(closed.Seconds, 2));
         writer.WriteNumber("cpu_seconds", Math.Round(closed.CpuSeconds, 2));
-        writer.WriteNumber("gen0_collections", closed.Gen0);
-        writer.WriteNumber("gen1_collections", closed.Gen1);
-        writer.WriteNumber("gen2_collections", closed.Gen2);
+        closed.Gc.Write(writer);
         writer.WriteEndObject();
 
         writer.WriteStartObject("open_loop");
@@ -102,6 +100,7 @@ internal static class SystemMeasurement
         writer.WriteNumber("seconds", Math.Round(open.Seconds, 2));
         writer.WriteNumber("latency_samples", open.Latency.Count);
         writer.WriteNumber("max_ms", Math.Round(open.Latency.Max, 3));
+        open.Gc.Write(writer);
         writer.WriteEndObject();
 
         writer.WriteStartObject("decisions");
