@@ -74,7 +74,7 @@ public class ReplayCrashTests
         ReplayComparison.AssertSameDumps(uninterrupted, afterCrashes);
         TestContext.Progress.WriteLine($"crash test: {serverA.Received.Count:N0} emails uninterrupted, {serverB.Received.Count:N0} with the kills; "
             + ReplayComparison.RepeatsByKill(serverB, killedAt));
-        ReplayComparison.AssertSameSends(serverA, serverB, Kills * SendsInFlight, killedAt);
+        ReplayComparison.AssertSameSends(serverA, serverB, Kills * SendsInFlight, killedAt, uninterrupted.FailedSendKeys(), afterCrashes.FailedSendKeys());
         Assert.Multiple(() =>
         {
             Assert.That(resultB.GetProperty("recovered").GetBoolean(), Is.True, "the last run did not recover the killed runs' store");
@@ -134,7 +134,7 @@ public class ReplayCrashTests
         TestContext.Progress.WriteLine($"checkpoint test: {serverA.Received.Count:N0} emails uninterrupted, {serverB.Received.Count:N0} with the kills; "
             + ReplayComparison.RepeatsByKill(serverB, killedAt));
         ReplayComparison.AssertSameDumps(uninterrupted, afterCrashes);
-        ReplayComparison.AssertSameSends(serverA, serverB, Kills * SendsInFlight, killedAt);
+        ReplayComparison.AssertSameSends(serverA, serverB, Kills * SendsInFlight, killedAt, uninterrupted.FailedSendKeys(), afterCrashes.FailedSendKeys());
         Assert.Multiple(() =>
         {
             Assert.That(killedMidCheckpoint, Is.GreaterThan(0), "no kill landed while a checkpoint was being written: the test proved nothing");
@@ -160,7 +160,7 @@ public class ReplayCrashTests
         Assert.That(exitCode, Is.Zero, $"the {name} replay failed:\n{run.Stderr}");
         var result = run.JsonResult();
         TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s, {result.GetProperty("events_accepted").GetInt64():N0} accepted, {result.GetProperty("events_duplicate").GetInt64():N0} duplicate, {result.GetProperty("profiles").GetInt64():N0} profiles, {result.GetProperty("pending_triggers").GetInt64():N0} pending triggers, {result.GetProperty("emails_sent").GetInt64():N0} emails sent; recovered {result.GetProperty("recovered").GetBoolean()}, {result.GetProperty("recovery_replayed").GetInt64():N0} log entries replayed"));
+            $"{name}: {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s, {result.GetProperty("events_accepted").GetInt64():N0} accepted, {result.GetProperty("events_duplicate").GetInt64():N0} duplicate, {result.GetProperty("profiles").GetInt64():N0} profiles, {result.GetProperty("pending_triggers").GetInt64():N0} pending triggers, {result.GetProperty("emails_sent").GetInt64():N0} emails sent ({result.GetProperty("emails_failed").GetInt64():N0} failed, {result.GetProperty("emails_retried").GetInt64():N0} retried); recovered {result.GetProperty("recovered").GetBoolean()}, {result.GetProperty("recovery_replayed").GetInt64():N0} log entries replayed"));
         return result;
     }
 
