@@ -33,6 +33,47 @@ public class TriggerStateCleanupTests
     }
 
     [Test]
+    public async Task Restarts_to_a_later_due_time_write_no_timer_bucket_and_the_instance_fires_once_at_the_last_due_time()
+    {
+        using var directory = new TempDirectory();
+        var sink = new TriggerSendRecorder();
+        await using (var pipeline = await TriggerTestKit.StartAsync(directory.Path, sink, shardCount: 1, triggers: Trigger.CartAbandonment()))
+        {
+            // One entry and twenty restarts, a minute apart: the timer stays filed under the first due time.
+            for (var minute = 0; minute <= 20; minute++)
+            {
+                await pipeline.IngestAsync(TestEvents.ProductAdded("u1", "p" + minute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    at: TestEvents.T0.AddMinutes(minute)));
+            }
+
+            await pipeline.FlushAsync();
+        }
+
+        var (instances, buckets) = await TriggerTestKit.StoredTriggerStateAsync(directory.Path, liveOnly: false);
+        Assert.Multiple(() =>
+        {
+            Assert.That(instances, Is.EqualTo(new[] { "cart_abandonment/u1" }));
+            Assert.That(buckets, Is.EqualTo(1), "one bucket: the restarts only moved the due time in the instance record");
+        });
+
+        // Past the first due time the instance is filed again under its real one, and fires there, once.
+        await using (var pipeline = await TriggerTestKit.StartAsync(directory.Path, sink, shardCount: 1, triggers: Trigger.CartAbandonment()))
+        {
+            await pipeline.IngestAsync(TestEvents.Page("u2", at: TestEvents.T0.AddMinutes(70)));
+            await pipeline.FlushAsync();
+            Assert.That(sink.Intents, Is.Empty, "not due at the first due time any more");
+
+            await pipeline.IngestAsync(TestEvents.Page("u2", at: TestEvents.T0.AddMinutes(81)));
+            await pipeline.FlushAsync();
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sink.Intents.Select(i => (i.SendKey, i.Due)), Is.EqualTo(new[] { ("cart_abandonment:u1:1", TestEvents.T0.AddMinutes(80)) }));
+        });
+    }
+
+    [Test]
     public async Task Fired_restarted_and_cancelled_instances_leave_nothing_behind_after_a_replay()
     {
         using var directory = new TempDirectory();

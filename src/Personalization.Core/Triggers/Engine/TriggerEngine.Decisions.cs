@@ -90,6 +90,7 @@ internal sealed partial class TriggerEngine
 
         instance.OriginalDueTicks = original;
         instance.DueAtTicks = quietEnd.UtcTicks;
+        instance.FiledTicks = instance.DueAtTicks;
         shard.Store.Write(TriggerKeys.ForInstance(instanceId), instance);
         AddTimer(shardIndex, shard, instanceId, instance.UserId, instance.DueAtTicks);
         Decided(shard, index, instance.UserId, user, due, instance.InstanceKey, TriggerOutcomes.Deferred, TriggerReasons.QuietHours);

@@ -108,6 +108,7 @@ internal sealed partial class TriggerEngine
         instance.UserId = toUserId;
         instance.InstanceKey = instanceKey;
         instance.Occurrence = occurrence;
+        instance.FiledTicks = instance.DueAtTicks;
         shard.Store.Write(key, instance);
         AddTimer(shardIndex, shard, instanceId, toUserId, instance.DueAtTicks);
         to.Trace.Append(at.UtcTicks, trigger, instanceKey, TriggerOutcomes.Entered, TriggerReasons.Merged, MaxTrace);

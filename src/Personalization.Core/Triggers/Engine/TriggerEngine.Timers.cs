@@ -49,7 +49,17 @@ internal sealed partial class TriggerEngine
 
             var due = new List<TriggerInstanceRecord>();
             var later = new List<(string Instance, string User)>();
-            CollectSecond(shardIndex, shard, second, nowTicks, isFinal, due, later);
+            var moved = new List<(string Instance, TriggerInstanceRecord Record)>();
+            CollectSecond(shardIndex, shard, second, nowTicks, isFinal, due, later, moved);
+
+            // Restarted instances go under their real due time now (see TriggerInstanceRecord.FiledTicks).
+            foreach (var (instanceId, record) in moved)
+            {
+                record.FiledTicks = record.DueAtTicks;
+                shard.Store.Write(TriggerKeys.ForInstance(instanceId), record);
+                AddTimer(shardIndex, shard, instanceId, record.UserId, record.DueAtTicks);
+            }
+
             due.Sort(static (a, b) => a.DueAtTicks != b.DueAtTicks
                 ? a.DueAtTicks.CompareTo(b.DueAtTicks)
                 : string.CompareOrdinal(a.InstanceKey, b.InstanceKey));
@@ -76,7 +86,7 @@ internal sealed partial class TriggerEngine
 
     // Reads and deletes every chunk of one second: the instances due by now go to due, the rest of the second to later.
     private static void CollectSecond(int shardIndex, ShardTriggers shard, long second, long nowTicks, bool isFinal,
-        List<TriggerInstanceRecord> due, List<(string Instance, string User)> later)
+        List<TriggerInstanceRecord> due, List<(string Instance, string User)> later, List<(string Instance, TriggerInstanceRecord Record)> moved)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var chunks = shard.ChunkCount(second);
@@ -97,9 +107,17 @@ internal sealed partial class TriggerEngine
                 }
 
                 var instance = shard.Store.Read<TriggerInstanceRecord>(TriggerKeys.ForInstance(bucket.Instances[i]));
-                // Cancelled instances are gone, and restarted ones wait in a later bucket: both leave a stale entry here.
-                if (instance is null || TriggerKeys.SecondOf(instance.DueAtTicks) != second)
+                // Cancelled instances are gone, and ones filed again under another second leave a stale entry here.
+                if (instance is null || instance.FiledSecond != second)
                 {
+                    continue;
+                }
+
+                // Restarted since it was filed here: its due time is in a later second, so it moves there (and is decided
+                // in that second's turn, in due-time order, should the clock be past it already).
+                if (TriggerKeys.SecondOf(instance.DueAtTicks) > second)
+                {
+                    moved.Add((bucket.Instances[i], instance));
                     continue;
                 }
 
@@ -160,6 +178,8 @@ internal sealed partial class TriggerEngine
                 var instance = scanner.Read<TriggerInstanceRecord>(TriggerKeys.ForInstance(bucket.Instances[i]));
                 if (instance is not null)
                 {
+                    instance.FiledTicks = instance.DueAtTicks;
+                    scanner.Write(TriggerKeys.ForInstance(bucket.Instances[i]), instance);
                     AddTimer(owner, shards[owner], bucket.Instances[i], bucket.Users[i], instance.DueAtTicks);
                 }
             }

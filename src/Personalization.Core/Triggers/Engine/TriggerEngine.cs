@@ -174,8 +174,21 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
                 instance.OriginalDueTicks = 0;
                 instance.Restarts++;
                 instance.AddEvent(EventName(@event), @event.Timestamp.UtcTicks, @event.MessageId);
+
+                // A later due time keeps the filed timer entry (it re-files the instance when it comes); only an
+                // earlier one (a late event in event time) needs an entry of its own.
+                var earlier = TriggerKeys.SecondOf(instance.DueAtTicks) < instance.FiledSecond;
+                if (earlier)
+                {
+                    instance.FiledTicks = instance.DueAtTicks;
+                }
+
                 shard.Store.Write(key, instance);
-                AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
+                if (earlier)
+                {
+                    AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
+                }
+
                 // Restarts are counted but not traced: they are the most frequent decision by far (every view of a
                 // browsing user), and the send's reason trail says how often an instance was restarted.
                 _metrics.Count(index, trigger.Name, TriggerOutcomes.Restarted, TriggerReasons.Restarted);
@@ -204,6 +217,7 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
             EnteredAtTicks = at.UtcTicks,
             DueAtTicks = (at + trigger.Delay).UtcTicks,
         };
+        instance.FiledTicks = instance.DueAtTicks;
         instance.AddEvent(EventName(@event), @event.Timestamp.UtcTicks, @event.MessageId);
         shard.Store.Write(key, instance);
         AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);

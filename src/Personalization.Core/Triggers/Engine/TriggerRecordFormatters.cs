@@ -12,7 +12,7 @@ internal sealed class TriggerInstanceFormatter : IMessagePackFormatter<TriggerIn
 {
     public void Serialize(ref MessagePackWriter writer, TriggerInstanceRecord value, MessagePackSerializerOptions options)
     {
-        writer.WriteArrayHeader(11);
+        writer.WriteArrayHeader(12);
         writer.Write(value.Trigger);
         writer.Write(value.InstanceKey);
         writer.Write(value.UserId);
@@ -29,6 +29,7 @@ internal sealed class TriggerInstanceFormatter : IMessagePackFormatter<TriggerIn
         }
 
         RecordFields.WriteStrings(ref writer, value.EventIds);
+        writer.Write(value.FiledTicks);
     }
 
     public TriggerInstanceRecord Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
@@ -58,7 +59,12 @@ internal sealed class TriggerInstanceFormatter : IMessagePackFormatter<TriggerIn
             record.EventIds = RecordFields.ReadStrings(ref reader);
         }
 
-        RecordFields.SkipRest(ref reader, count, 11);
+        if (count > 11)
+        {
+            record.FiledTicks = reader.ReadInt64();
+        }
+
+        RecordFields.SkipRest(ref reader, count, 12);
         return record;
     }
 }

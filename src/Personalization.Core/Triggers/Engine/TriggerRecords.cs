@@ -30,6 +30,15 @@ internal sealed class TriggerInstanceRecord
     /// <summary>The due time before any quiet-hours deferral (UTC ticks), for the send-by deadline; 0 when not deferred.</summary>
     public long OriginalDueTicks { get; set; }
 
+    /// <summary>The due time (UTC ticks) under which the instance's timer entry is filed: its due time when it was
+    /// entered, deferred or moved. A restart only moves the due time later, so it leaves the entry where it is (no bucket
+    /// rewrite); when that second comes, the instance is filed again under its real due time. An entry of another
+    /// second is stale. 0 in records of earlier versions: filed under <see cref="DueAtTicks"/>.</summary>
+    public long FiledTicks { get; set; }
+
+    /// <summary>The second of due time whose bucket holds the instance's live timer entry.</summary>
+    public long FiledSecond => TriggerKeys.SecondOf(FiledTicks != 0 ? FiledTicks : DueAtTicks);
+
     /// <summary>The names of the events that started and restarted the instance, the last <see cref="MaxEvents"/>.</summary>
     public List<string> EventNames { get; set; } = [];
 
