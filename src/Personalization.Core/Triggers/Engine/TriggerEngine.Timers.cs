@@ -5,7 +5,7 @@ namespace Personalization.Triggers.Engine;
 internal sealed partial class TriggerEngine
 {
     /// <summary>How many timers one bucket chunk holds: adding a timer rewrites one chunk, not the whole second.</summary>
-    internal const int ChunkSize = 64;
+    internal const int ChunkSize = 16;
 
     // Timers are coalesced into buckets per shard and second of due time, each split into chunks of at most
     // ChunkSize entries, so due timers are found by key lookups, not scans, and adding one costs a bounded rewrite.
