@@ -33,12 +33,38 @@ internal sealed partial class DeadLetterStore
     public int RemoveUser(string userId)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
-        // Most lines do not name the user at all: only lines that hold its bytes are parsed (a JSON-escaped id cannot be
-        // found that way, so such ids parse every line).
-        var needle = userId.AsSpan().IndexOfAny("\"\\") < 0 && !userId.Any(char.IsControl) ? Encoding.UTF8.GetBytes(userId) : null;
+        return RemoveUsers([userId]);
+    }
+
+    /// <summary>Removes every entry about any of <paramref name="userIds"/> (a user and the ids merged into them), in one
+    /// pass over the files; see <see cref="RemoveUser"/>.</summary>
+    /// <returns>How many entries were removed.</returns>
+    public int RemoveUsers(IReadOnlyCollection<string> userIds)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        var ids = userIds.Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0)
+        {
+            return 0;
+        }
+
+        // Most lines do not name a user at all: only lines that hold an id's bytes are parsed (a JSON-escaped id cannot
+        // be found that way, so such ids parse every line).
+        var needles = ids.Select(static id => id.AsSpan().IndexOfAny("\"\\") < 0 && !id.Any(char.IsControl) ? Encoding.UTF8.GetBytes(id) : null)
+            .ToArray();
         return RemoveWhere(static (_, _) => true, (line, entry) =>
-            (needle is null || line.Span.IndexOf(needle) >= 0)
-            && (string.Equals(entry.UserId, userId, StringComparison.Ordinal) || RawNames(entry, userId)));
+        {
+            for (var i = 0; i < ids.Length; i++)
+            {
+                if ((needles[i] is not { } needle || line.Span.IndexOf(needle) >= 0)
+                    && (string.Equals(entry.UserId, ids[i], StringComparison.Ordinal) || RawNames(entry, ids[i])))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        });
     }
 
     /// <summary>Drops the segments past <see cref="DeadLetterOptions.MaxAge"/> (the pipeline calls it at each

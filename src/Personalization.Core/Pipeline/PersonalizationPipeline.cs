@@ -277,11 +277,7 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
     {
         var sendKeys = _engine?.Erase(shard, userId) ?? [];
         _delivery?.ForgetUser(userId, sendKeys);
-        _deadLetters?.RemoveUser(userId);
-        foreach (var id in otherIds)
-        {
-            _deadLetters?.RemoveUser(id);
-        }
+        _deadLetters?.RemoveUsers([userId, .. otherIds]);
     }
 
     // An accepted event that could not be applied is kept for inspection (its shard logged and counted it).
