@@ -116,7 +116,7 @@ internal sealed partial class DeliveryStage
             return (Skip(intent, now, DeliveryReasons.NoProfile), null);
         }
 
-        if (profile.Traits.TryGetValue("unsubscribed", out var unsubscribed) && unsubscribed is true or "true" or "True" or "TRUE")
+        if (Profiles.TraitFlags.IsTrue(profile.Traits, Profiles.TraitFlags.Unsubscribed))
         {
             return (Skip(intent, now, DeliveryReasons.Unsubscribed), null);
         }

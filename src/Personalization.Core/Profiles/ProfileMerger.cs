@@ -9,9 +9,6 @@ internal static class ProfileMerger
 {
     internal const int MaxMergedIds = 32;
 
-    private const string Unsubscribed = "unsubscribed";
-    private const string ConsentPrefix = "consent_";
-
     /// <summary>Merges <paramref name="source"/> into <paramref name="target"/>; <paramref name="source"/> is left as it was.</summary>
     public static void Merge(CustomerProfile target, CustomerProfile source)
     {
@@ -98,7 +95,7 @@ internal static class ProfileMerger
             {
                 target[name] = value;
             }
-            else if (name == Unsubscribed && IsTrue(value) && !IsTrue(existing))
+            else if (name == TraitFlags.Unsubscribed && TraitFlags.IsTrue(value) && !TraitFlags.IsTrue(existing))
             {
                 target[name] = value;
                 if (source.TryGetValue("unsubscribed_at", out var at))
@@ -106,17 +103,12 @@ internal static class ProfileMerger
                     target["unsubscribed_at"] = at;
                 }
             }
-            else if (name.StartsWith(ConsentPrefix, StringComparison.Ordinal) && IsFalse(value) && !IsFalse(existing))
+            else if (name.StartsWith(TraitFlags.ConsentPrefix, StringComparison.Ordinal) && TraitFlags.IsFalse(value) && !TraitFlags.IsFalse(existing))
             {
                 target[name] = value;
             }
         }
     }
-
-    // The same spellings the send policies honour.
-    private static bool IsTrue(object? value) => value is true or "true" or "True" or "TRUE";
-
-    private static bool IsFalse(object? value) => value is false or "false" or "False" or "FALSE";
 
     private static void AddBounded(List<string> ids, string id, int max)
     {

@@ -78,7 +78,7 @@ internal static class ProfileUpdater
                 CartChanged(profile, @event.Timestamp);
                 break;
             case EcommerceEvents.Unsubscribed:
-                profile.Traits["unsubscribed"] = true;
+                profile.Traits[TraitFlags.Unsubscribed] = true;
                 profile.Traits["unsubscribed_at"] = @event.Timestamp.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
                 break;
         }

@@ -19,7 +19,7 @@ internal sealed class SendPolicies
     /// <summary>Why <paramref name="profile"/> must not get <paramref name="trigger"/>'s email at all, or <see langword="null"/>.</summary>
     public string? SuppressionReason(TriggerDefinition trigger, string userId, CustomerProfile? profile)
     {
-        if (profile is not null && IsTrue(profile.Traits, "unsubscribed"))
+        if (profile is not null && TraitFlags.IsTrue(profile.Traits, TraitFlags.Unsubscribed))
         {
             return TriggerReasons.Unsubscribed;
         }
@@ -30,7 +30,7 @@ internal sealed class SendPolicies
             return TriggerReasons.Suppressed;
         }
 
-        return profile is not null && IsFalse(profile.Traits, "consent_" + trigger.Category) ? TriggerReasons.NoConsent : null;
+        return profile is not null && TraitFlags.IsFalse(profile.Traits, TraitFlags.ConsentPrefix + trigger.Category) ? TriggerReasons.NoConsent : null;
     }
 
     /// <summary>Whether the user already had <see cref="SendPolicyOptions.FrequencyCap"/> sends in the window before
@@ -80,10 +80,4 @@ internal sealed class SendPolicies
 
     private static TimeZoneInfo? TryFindZone(string id) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
-
-    private static bool IsTrue(Dictionary<string, object?> traits, string name) =>
-        traits.TryGetValue(name, out var value) && value is true or "true" or "True" or "TRUE";
-
-    private static bool IsFalse(Dictionary<string, object?> traits, string name) =>
-        traits.TryGetValue(name, out var value) && value is false or "false" or "False" or "FALSE";
 }
