@@ -1,4 +1,5 @@
 using System.Globalization;
+using MessagePack;
 using Personalization.Profiles;
 
 namespace Personalization.Triggers.Engine;
@@ -9,9 +10,7 @@ internal sealed partial class TriggerEngine
     // send. The decision's time is the due time, so a replay decides the same way however fast it runs.
     private void Decide(int shardIndex, ShardTriggers shard, TriggerInstanceRecord instance)
     {
-        var instanceId = TriggerKeys.InstanceId(instance.Trigger, instance.UserId, instance.InstanceKey);
-        var instanceKey = TriggerKeys.ForInstance(instanceId);
-        shard.Store.Delete(instanceKey);
+        shard.Store.Delete(shard.InstanceKey(instance.Trigger, instance.UserId, instance.InstanceKey));
         if (!_indexOf.TryGetValue(instance.Trigger, out var index))
         {
             // A trigger removed from the configuration since the instance started: nothing to decide.
@@ -22,8 +21,7 @@ internal sealed partial class TriggerEngine
         var due = new DateTimeOffset(instance.DueAtTicks, TimeSpan.Zero);
         byte[]? profileBytes = null;
         var profile = _sink is null ? shard.Store.ReadProfile(instance.UserId) : shard.Store.ReadProfile(instance.UserId, out profileBytes);
-        var userKey = TriggerKeys.ForUser(instance.UserId);
-        var user = shard.Store.Read<TriggerUserRecord>(userKey) ?? new TriggerUserRecord();
+        var user = shard.ReadUser(instance.UserId, _known);
         if (trigger.ExitWhen is { } exit && (profile is null || exit(profile)))
         {
             Decided(shard, index, instance.UserId, user, due, instance.InstanceKey, TriggerOutcomes.Cancelled, TriggerReasons.ExitCondition);
@@ -38,7 +36,7 @@ internal sealed partial class TriggerEngine
 
         if (_policies.QuietHoursEnd(profile, due) is { } quietEnd)
         {
-            Defer(shardIndex, shard, index, instance, instanceId, user, due, quietEnd);
+            Defer(shardIndex, shard, index, instance, user, due, quietEnd);
             return;
         }
 
@@ -55,7 +53,7 @@ internal sealed partial class TriggerEngine
             Template: trigger.Template,
             Reasons: Trail(instance))
         {
-            Events = Events(instance),
+            Events = Events(instance, _known),
             Profile = profile,
             ProfileBytes = profileBytes,
         });
@@ -78,8 +76,8 @@ internal sealed partial class TriggerEngine
     }
 
     // Quiet hours move the send to their end, unless that is past the send-by deadline of the original due time.
-    private void Defer(int shardIndex, ShardTriggers shard, int index, TriggerInstanceRecord instance, string instanceId,
-        TriggerUserRecord user, DateTimeOffset due, DateTimeOffset quietEnd)
+    private void Defer(int shardIndex, ShardTriggers shard, int index, TriggerInstanceRecord instance, TriggerUserRecord user,
+        DateTimeOffset due, DateTimeOffset quietEnd)
     {
         var original = instance.OriginalDueTicks != 0 ? instance.OriginalDueTicks : instance.DueAtTicks;
         if (quietEnd.UtcTicks - original > _policies.SendBy.Ticks)
@@ -91,19 +89,24 @@ internal sealed partial class TriggerEngine
         instance.OriginalDueTicks = original;
         instance.DueAtTicks = quietEnd.UtcTicks;
         instance.FiledTicks = instance.DueAtTicks;
-        shard.Store.Write(TriggerKeys.ForInstance(instanceId), instance);
-        AddTimer(shardIndex, shard, instanceId, instance.UserId, instance.DueAtTicks);
+        var key = shard.InstanceKey(instance.Trigger, instance.UserId, instance.InstanceKey);
+        shard.Store.WriteInstance(key, instance);
+        AddTimer(shardIndex, shard, key[1..], instance.UserId, instance.DueAtTicks);
         Decided(shard, index, instance.UserId, user, due, instance.InstanceKey, TriggerOutcomes.Deferred, TriggerReasons.QuietHours);
     }
 
-    private static TriggeringEvent[] Events(TriggerInstanceRecord instance)
+    private static TriggeringEvent[] Events(TriggerInstanceRecord instance, KnownStrings known)
     {
         var events = new TriggeringEvent[instance.EventNames.Count];
+        var names = new MessagePackReader(instance.EventNames.Memory);
+        var ticks = new MessagePackReader(instance.EventTicks.Memory);
+        var ids = new MessagePackReader(instance.EventIds.Memory);
         for (var i = 0; i < events.Length; i++)
         {
-            var id = instance.EventIds[i];
-            events[i] = new TriggeringEvent(instance.EventNames[i], new DateTimeOffset(instance.EventTicks[i], TimeSpan.Zero),
-                id.Length == 0 ? null : id);
+            var name = KnownStrings.Read(ref names, known);
+            var at = new DateTimeOffset(ticks.ReadInt64(), TimeSpan.Zero);
+            var id = KnownStrings.Read(ref ids, known: null);
+            events[i] = new TriggeringEvent(name, at, id.Length == 0 ? null : id);
         }
 
         return events;

@@ -9,29 +9,43 @@ internal sealed partial class TriggerEngine
 
     // Timers are coalesced into buckets per shard and second of due time, each split into chunks of at most
     // ChunkSize entries, so due timers are found by key lookups, not scans, and adding one costs a bounded rewrite.
-    // The only timer state in memory is the sorted set of seconds with chunks and the chunk count of each.
-    private static void AddTimer(int shardIndex, ShardTriggers shard, string instanceId, string userId, long dueTicks)
+    // The timer state in memory is the sorted set of seconds with chunks, the chunk count of each, and the last chunk
+    // of recently used seconds (so that adding to it does not read it back first).
+    private static void AddTimer(int shardIndex, ShardTriggers shard, string instanceId, string userId, long dueTicks) =>
+        AddTimer(shardIndex, shard, shard.InstanceKey(instanceId)[1..], userId, dueTicks);
+
+    // instanceId: the UTF-8 of the instance's id (its store key without the kind byte).
+    private static void AddTimer(int shardIndex, ShardTriggers shard, ReadOnlySpan<byte> instanceId, string userId, long dueTicks)
     {
         var second = TriggerKeys.SecondOf(dueTicks);
         var chunks = shard.ChunkCount(second);
         var chunk = Math.Max(0, chunks - 1);
-        var key = TriggerKeys.ForBucket(shardIndex, second, chunk);
-        var bucket = chunks == 0 ? new TimerBucketRecord() : shard.Store.Read<TimerBucketRecord>(key) ?? new TimerBucketRecord();
-        if (bucket.Instances.Contains(instanceId))
+        Span<byte> key = stackalloc byte[TriggerKeys.BucketLength];
+        TriggerKeys.WriteBucket(key, shardIndex, second, chunk);
+        var bucket = chunks == 0 ? shard.OpenChunks.Start(second, chunk) : shard.OpenChunks.Find(second, chunk);
+        if (bucket is null)
+        {
+            bucket = shard.OpenChunks.Start(second, chunk);
+            if (shard.Store.TryRead(key))
+            {
+                bucket.Load(shard.Store.LastRead);
+            }
+        }
+
+        if (bucket.Contains(instanceId))
         {
             return;
         }
 
-        if (bucket.Instances.Count >= ChunkSize)
+        if (bucket.Count >= ChunkSize)
         {
             chunk++;
-            key = TriggerKeys.ForBucket(shardIndex, second, chunk);
-            bucket = new TimerBucketRecord();
+            TriggerKeys.WriteBucket(key, shardIndex, second, chunk);
+            bucket.Reset(second, chunk);
         }
 
-        bucket.Instances.Add(instanceId);
-        bucket.Users.Add(userId);
-        shard.Store.Write(key, bucket);
+        bucket.Add(instanceId, userId);
+        shard.Store.WriteBucket(key, bucket);
         shard.SetChunkCount(second, chunk + 1);
     }
 
@@ -56,8 +70,9 @@ internal sealed partial class TriggerEngine
             foreach (var (instanceId, record) in moved)
             {
                 record.FiledTicks = record.DueAtTicks;
-                shard.Store.Write(TriggerKeys.ForInstance(instanceId), record);
-                AddTimer(shardIndex, shard, instanceId, record.UserId, record.DueAtTicks);
+                var key = shard.InstanceKey(instanceId);
+                shard.Store.WriteInstance(key, record);
+                AddTimer(shardIndex, shard, key[1..], record.UserId, record.DueAtTicks);
             }
 
             due.Sort(static (a, b) => a.DueAtTicks != b.DueAtTicks
@@ -90,9 +105,10 @@ internal sealed partial class TriggerEngine
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var chunks = shard.ChunkCount(second);
+        Span<byte> key = stackalloc byte[TriggerKeys.BucketLength];
         for (var chunk = 0; chunk < chunks; chunk++)
         {
-            var key = TriggerKeys.ForBucket(shardIndex, second, chunk);
+            TriggerKeys.WriteBucket(key, shardIndex, second, chunk);
             if (shard.Store.Read<TimerBucketRecord>(key) is not { } bucket)
             {
                 continue;
@@ -106,7 +122,7 @@ internal sealed partial class TriggerEngine
                     continue;
                 }
 
-                var instance = shard.Store.Read<TriggerInstanceRecord>(TriggerKeys.ForInstance(bucket.Instances[i]));
+                var instance = shard.Store.Read<TriggerInstanceRecord>(shard.InstanceKey(bucket.Instances[i]));
                 // Cancelled instances are gone, and ones filed again under another second leave a stale entry here.
                 if (instance is null || instance.FiledSecond != second)
                 {

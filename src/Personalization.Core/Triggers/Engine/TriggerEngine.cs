@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
+using Personalization.Events;
 using Personalization.Pipeline;
 using Personalization.Storage;
 
@@ -18,6 +20,7 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
     private readonly SendPolicies _policies;
     private readonly TriggerMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly KnownStrings _known;
     private ShardTriggers[] _shards = [];
 
     public TriggerEngine(IReadOnlyList<TriggerDefinition> triggers, ISendIntentSink? sink, ClockMode mode, SendPolicyOptions policies,
@@ -31,6 +34,8 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
             _indexOf[_triggers[i].Name] = i;
         }
 
+        _known = new KnownStrings(_triggers.SelectMany(static trigger =>
+            trigger.RestartOn.Concat(trigger.CancelOn).Append(trigger.EntryEvent).Append(trigger.Name)).Concat(s_typeNames.OfType<string>()));
         _sink = sink;
         _mode = mode;
         _metrics = metrics;
@@ -157,11 +162,11 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
         var @event = context.Event;
         var userId = @event.ProfileId!;
         var instanceKey = trigger.InstanceKey?.Invoke(@event) ?? userId;
-        var instanceId = TriggerKeys.InstanceId(trigger.Name, userId, instanceKey);
-        var key = TriggerKeys.ForInstance(instanceId);
-        var instance = shard.Store.Read<TriggerInstanceRecord>(key);
+        var key = shard.InstanceKey(trigger.Name, userId, instanceKey);
         var at = _mode == ClockMode.EventTime ? @event.Timestamp : context.Now;
-        if (instance is not null)
+        // A cancel or a repeated entry only needs to know that the instance exists; only a restart decodes it.
+        TriggerInstanceRecord instance;
+        if (shard.Store.TryRead(key))
         {
             if (cancels)
             {
@@ -170,6 +175,9 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
             }
             else if (restarts)
             {
+                // Decoded into the shard's reused record: its strings are the ones at hand when the bytes match.
+                instance = shard.Instance;
+                shard.Store.DecodeLastRead(instance, _known, trigger.Name, instanceKey, userId);
                 instance.DueAtTicks = (at + trigger.Delay).UtcTicks;
                 instance.OriginalDueTicks = 0;
                 instance.Restarts++;
@@ -183,10 +191,10 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
                     instance.FiledTicks = instance.DueAtTicks;
                 }
 
-                shard.Store.Write(key, instance);
+                shard.Store.WriteInstance(key, instance);
                 if (earlier)
                 {
-                    AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
+                    AddTimer(context.Shard, shard, key[1..], userId, instance.DueAtTicks);
                 }
 
                 // Restarts are counted but not traced: they are the most frequent decision by far (every view of a
@@ -204,23 +212,18 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
             return;
         }
 
-        var userKey = TriggerKeys.ForUser(userId);
-        var user = shard.Store.Read<TriggerUserRecord>(userKey) ?? new TriggerUserRecord();
+        var user = shard.ReadUser(userId, _known);
         var occurrence = user.Entries.TryGetValue(trigger.Name, out var entries) ? entries + 1 : 1;
         user.Entries[trigger.Name] = occurrence;
-        instance = new TriggerInstanceRecord
-        {
-            Trigger = trigger.Name,
-            InstanceKey = instanceKey,
-            UserId = userId,
-            Occurrence = occurrence,
-            EnteredAtTicks = at.UtcTicks,
-            DueAtTicks = (at + trigger.Delay).UtcTicks,
-        };
+        instance = shard.Instance;
+        instance.Reset(trigger.Name, instanceKey, userId);
+        instance.Occurrence = occurrence;
+        instance.EnteredAtTicks = at.UtcTicks;
+        instance.DueAtTicks = (at + trigger.Delay).UtcTicks;
         instance.FiledTicks = instance.DueAtTicks;
         instance.AddEvent(EventName(@event), @event.Timestamp.UtcTicks, @event.MessageId);
-        shard.Store.Write(key, instance);
-        AddTimer(context.Shard, shard, instanceId, userId, instance.DueAtTicks);
+        shard.Store.WriteInstance(key, instance);
+        AddTimer(context.Shard, shard, key[1..], userId, instance.DueAtTicks);
         Decided(shard, index, userId, user, at, instanceKey, TriggerOutcomes.Entered, TriggerReasons.Entered);
     }
 
@@ -231,28 +234,58 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
     {
         var trigger = _triggers[index].Name;
         _metrics.Count(index, trigger, outcome, reason);
-        var userKey = TriggerKeys.ForUser(userId);
-        user ??= shard.Store.Read<TriggerUserRecord>(userKey) ?? new TriggerUserRecord();
+        user ??= shard.ReadUser(userId, _known);
         user.Trace.Append(at.UtcTicks, trigger, instanceKey, outcome, reason, MaxTrace);
-        shard.Store.Write(userKey, user);
+        shard.Store.WriteUser(shard.UserKey(userId), user);
     }
 
+    // The lower-case name of each event type by its value, so that naming a non-track event allocates nothing.
+    private static readonly string?[] s_typeNames = TypeNames();
+
     // A track event by its name, any other by its type (identify, page, ...).
-    private static string EventName(Events.SegmentEvent @event) =>
-        @event.Event ?? @event.Type.ToString().ToLowerInvariant();
+    private static string EventName(SegmentEvent @event) =>
+        @event.Event ?? ((uint)@event.Type < (uint)s_typeNames.Length && s_typeNames[(int)@event.Type] is { } name
+            ? name
+            : @event.Type.ToString().ToLowerInvariant());
+
+    private static string?[] TypeNames()
+    {
+        var types = Enum.GetValues<SegmentEventType>();
+        var names = new string?[types.Max(static type => (int)type) + 1];
+        foreach (var type in types)
+        {
+            names[(int)type] = type.ToString().ToLowerInvariant();
+        }
+
+        return names;
+    }
 
     /// <summary>How many decisions a user's trace keeps.</summary>
     internal const int MaxTrace = 32;
 
-    /// <summary>The per-shard state: the shard's session and its index of timer buckets (seconds with chunks).</summary>
+    /// <summary>
+    /// The per-shard state: the shard's session, its index of timer buckets (seconds with chunks), the open chunks of
+    /// recent seconds, and the buffers and records it reuses for every event (a shard runs on one thread).
+    /// </summary>
     private sealed class ShardTriggers(TriggerStore store)
     {
         private readonly Dictionary<long, int> _chunks = [];
+        private byte[] _instanceKey = new byte[256];
+        private byte[] _userKey = new byte[256];
 
         public TriggerStore Store { get; } = store;
 
         /// <summary>The seconds that have timer chunks, in order.</summary>
         public SortedSet<long> Seconds { get; } = [];
+
+        /// <summary>The last chunk of recently used seconds (see <see cref="OpenTimerChunks"/>).</summary>
+        public OpenTimerChunks OpenChunks { get; } = new();
+
+        /// <summary>The instance record an event reads and writes (see <see cref="OnTriggerEvent"/>).</summary>
+        public TriggerInstanceRecord Instance { get; } = new() { Trigger = string.Empty, InstanceKey = string.Empty, UserId = string.Empty };
+
+        /// <summary>The user record a decision reads and writes (see <see cref="ReadUser"/>).</summary>
+        public TriggerUserRecord User { get; } = new();
 
         public int ChunkCount(long second) => _chunks.GetValueOrDefault(second);
 
@@ -267,7 +300,54 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
             {
                 _chunks.Remove(second);
                 Seconds.Remove(second);
+                OpenChunks.Drop(second);
             }
+        }
+
+        /// <summary>The key of an instance, in the shard's key buffer (valid until the next instance key).</summary>
+        public ReadOnlySpan<byte> InstanceKey(string trigger, string userId, string instanceKey)
+        {
+            var max = TriggerKeys.MaxInstanceLength(trigger, userId, instanceKey);
+            if (_instanceKey.Length < max)
+            {
+                _instanceKey = new byte[max];
+            }
+
+            return _instanceKey.AsSpan(0, TriggerKeys.WriteInstance(_instanceKey, trigger, userId, instanceKey));
+        }
+
+        /// <summary>The key of an instance by its id, in the shard's key buffer (valid until the next instance key).</summary>
+        public ReadOnlySpan<byte> InstanceKey(string instanceId)
+        {
+            var max = 1 + Encoding.UTF8.GetMaxByteCount(instanceId.Length);
+            if (_instanceKey.Length < max)
+            {
+                _instanceKey = new byte[max];
+            }
+
+            return _instanceKey.AsSpan(0, StoreKeys.Write(TriggerKeys.Instance, instanceId, _instanceKey));
+        }
+
+        /// <summary>The key of a user's record, in the shard's user key buffer (valid until the next user key).</summary>
+        public ReadOnlySpan<byte> UserKey(string userId)
+        {
+            var max = 1 + Encoding.UTF8.GetMaxByteCount(userId.Length);
+            if (_userKey.Length < max)
+            {
+                _userKey = new byte[max];
+            }
+
+            return _userKey.AsSpan(0, StoreKeys.Write(TriggerKeys.User, userId, _userKey));
+        }
+
+        /// <summary>
+        /// The user's record, read into the shard's reused <see cref="User"/> (a user with no history when there is
+        /// none): valid until the next call, so only for a decision that writes it back before the next.
+        /// </summary>
+        public TriggerUserRecord ReadUser(string userId, KnownStrings known)
+        {
+            Store.ReadUser(UserKey(userId), User, known);
+            return User;
         }
     }
 }

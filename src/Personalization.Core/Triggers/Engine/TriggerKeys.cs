@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 using Personalization.Storage;
 
 namespace Personalization.Triggers.Engine;
@@ -30,15 +31,46 @@ internal static class TriggerKeys
 
     public static byte[] ForInstance(string instanceId) => StoreKeys.Create(Instance, instanceId);
 
+    /// <summary>The most bytes the key of an instance can take (see <see cref="WriteInstance(Span{byte}, string, string, string)"/>).</summary>
+    public static int MaxInstanceLength(string trigger, string userId, string instanceKey) =>
+        3 + Encoding.UTF8.GetMaxByteCount(trigger.Length + userId.Length + instanceKey.Length);
+
+    /// <summary>Writes the bytes of <c>ForInstance(InstanceId(trigger, userId, instanceKey))</c> into <paramref name="key"/>, without the strings.</summary>
+    /// <returns>The key's length.</returns>
+    public static int WriteInstance(Span<byte> key, string trigger, string userId, string instanceKey)
+    {
+        // The separator is one byte in UTF-8, so the parts can be encoded one by one.
+        key[0] = Instance;
+        var length = 1 + Encoding.UTF8.GetBytes(trigger, key[1..]);
+        key[length++] = (byte)Separator;
+        length += Encoding.UTF8.GetBytes(userId, key[length..]);
+        if (instanceKey != userId)
+        {
+            key[length++] = (byte)Separator;
+            length += Encoding.UTF8.GetBytes(instanceKey, key[length..]);
+        }
+
+        return length;
+    }
+
+    /// <summary>The length of a bucket key (see <see cref="Bucket"/>).</summary>
+    public const int BucketLength = 13;
+
+    /// <summary>Writes the key of <see cref="ForBucket"/> into <paramref name="key"/>.</summary>
+    public static void WriteBucket(Span<byte> key, int shard, long dueSecond, int chunk)
+    {
+        key[0] = Bucket;
+        BinaryPrimitives.WriteUInt16BigEndian(key[1..], (ushort)shard);
+        BinaryPrimitives.WriteInt64BigEndian(key[3..], dueSecond);
+        BinaryPrimitives.WriteUInt16BigEndian(key[11..], (ushort)chunk);
+    }
+
     public static byte[] ForUser(string userId) => StoreKeys.Create(User, userId);
 
     public static byte[] ForBucket(int shard, long dueSecond, int chunk)
     {
-        var key = new byte[13];
-        key[0] = Bucket;
-        BinaryPrimitives.WriteUInt16BigEndian(key.AsSpan(1), (ushort)shard);
-        BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(3), dueSecond);
-        BinaryPrimitives.WriteUInt16BigEndian(key.AsSpan(11), (ushort)chunk);
+        var key = new byte[BucketLength];
+        WriteBucket(key, shard, dueSecond, chunk);
         return key;
     }
 

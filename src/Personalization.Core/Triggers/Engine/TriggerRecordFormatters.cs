@@ -10,7 +10,17 @@ namespace Personalization.Triggers.Engine;
 
 internal sealed class TriggerInstanceFormatter : IMessagePackFormatter<TriggerInstanceRecord>
 {
-    public void Serialize(ref MessagePackWriter writer, TriggerInstanceRecord value, MessagePackSerializerOptions options)
+    public void Serialize(ref MessagePackWriter writer, TriggerInstanceRecord value, MessagePackSerializerOptions options) =>
+        Write(ref writer, value);
+
+    public TriggerInstanceRecord Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    {
+        var record = new TriggerInstanceRecord { Trigger = string.Empty, InstanceKey = string.Empty, UserId = string.Empty };
+        Read(ref reader, record, known: null);
+        return record;
+    }
+
+    public static void Write(ref MessagePackWriter writer, TriggerInstanceRecord value)
     {
         writer.WriteArrayHeader(12);
         writer.Write(value.Trigger);
@@ -21,51 +31,44 @@ internal sealed class TriggerInstanceFormatter : IMessagePackFormatter<TriggerIn
         writer.Write(value.DueAtTicks);
         writer.Write(value.Restarts);
         writer.Write(value.OriginalDueTicks);
-        RecordFields.WriteStrings(ref writer, value.EventNames);
-        writer.WriteArrayHeader(value.EventTicks.Count);
-        foreach (var ticks in value.EventTicks)
-        {
-            writer.Write(ticks);
-        }
-
-        RecordFields.WriteStrings(ref writer, value.EventIds);
+        RecordFields.WritePacked(ref writer, value.EventNames);
+        RecordFields.WritePacked(ref writer, value.EventTicks);
+        RecordFields.WritePacked(ref writer, value.EventIds);
         writer.Write(value.FiledTicks);
     }
 
-    public TriggerInstanceRecord Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    /// <summary>
+    /// Reads a record into <paramref name="record"/> (a reused one on the hot path). The expected strings (the
+    /// trigger, instance key and user the caller looked up) and the <paramref name="known"/> ones are taken as they
+    /// are when the bytes match, instead of decoding a copy.
+    /// </summary>
+    public static void Read(ref MessagePackReader reader, TriggerInstanceRecord record, KnownStrings? known,
+        string? trigger = null, string? instanceKey = null, string? userId = null)
     {
         var count = reader.ReadArrayHeader();
-        var record = new TriggerInstanceRecord
-        {
-            Trigger = reader.ReadString() ?? string.Empty,
-            InstanceKey = reader.ReadString() ?? string.Empty,
-            UserId = reader.ReadString() ?? string.Empty,
-            Occurrence = reader.ReadInt64(),
-            EnteredAtTicks = reader.ReadInt64(),
-            DueAtTicks = reader.ReadInt64(),
-            Restarts = reader.ReadInt32(),
-            OriginalDueTicks = count > 7 ? reader.ReadInt64() : 0,
-        };
+        record.Trigger = KnownStrings.Read(ref reader, known, trigger);
+        record.InstanceKey = KnownStrings.Read(ref reader, known, instanceKey);
+        record.UserId = KnownStrings.Read(ref reader, known, userId);
+        record.Occurrence = reader.ReadInt64();
+        record.EnteredAtTicks = reader.ReadInt64();
+        record.DueAtTicks = reader.ReadInt64();
+        record.Restarts = reader.ReadInt32();
+        record.OriginalDueTicks = count > 7 ? reader.ReadInt64() : 0;
         if (count > 10)
         {
-            record.EventNames = RecordFields.ReadStrings(ref reader);
-            var ticks = reader.ReadArrayHeader();
-            record.EventTicks = new List<long>(ticks);
-            for (var i = 0; i < ticks; i++)
-            {
-                record.EventTicks.Add(reader.ReadInt64());
-            }
-
-            record.EventIds = RecordFields.ReadStrings(ref reader);
+            RecordFields.ReadPacked(ref reader, record.EventNames);
+            RecordFields.ReadPacked(ref reader, record.EventTicks);
+            RecordFields.ReadPacked(ref reader, record.EventIds);
         }
-
-        if (count > 11)
+        else
         {
-            record.FiledTicks = reader.ReadInt64();
+            record.EventNames.Clear();
+            record.EventTicks.Clear();
+            record.EventIds.Clear();
         }
 
+        record.FiledTicks = count > 11 ? reader.ReadInt64() : 0;
         RecordFields.SkipRest(ref reader, count, 12);
-        return record;
     }
 }
 
@@ -93,7 +96,17 @@ internal sealed class TimerBucketFormatter : IMessagePackFormatter<TimerBucketRe
 
 internal sealed class TriggerUserFormatter : IMessagePackFormatter<TriggerUserRecord>
 {
-    public void Serialize(ref MessagePackWriter writer, TriggerUserRecord value, MessagePackSerializerOptions options)
+    public void Serialize(ref MessagePackWriter writer, TriggerUserRecord value, MessagePackSerializerOptions options) =>
+        Write(ref writer, value);
+
+    public TriggerUserRecord Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    {
+        var record = new TriggerUserRecord();
+        Read(ref reader, record, known: null);
+        return record;
+    }
+
+    public static void Write(ref MessagePackWriter writer, TriggerUserRecord value)
     {
         writer.WriteArrayHeader(4);
         RecordFields.WriteCounts(ref writer, value.LastFired);
@@ -108,14 +121,13 @@ internal sealed class TriggerUserFormatter : IMessagePackFormatter<TriggerUserRe
         writer.WriteRaw(value.Trace.Bytes);
     }
 
-    public TriggerUserRecord Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+    /// <summary>Reads a record into <paramref name="record"/> (a reused one on the hot path), taking trigger names from <paramref name="known"/>.</summary>
+    public static void Read(ref MessagePackReader reader, TriggerUserRecord record, KnownStrings? known)
     {
         var count = reader.ReadArrayHeader();
-        var record = new TriggerUserRecord
-        {
-            LastFired = RecordFields.ReadCounts(ref reader),
-            Entries = RecordFields.ReadCounts(ref reader),
-        };
+        RecordFields.ReadCounts(ref reader, record.LastFired, known);
+        RecordFields.ReadCounts(ref reader, record.Entries, known);
+        record.RecentSends.Clear();
         var sends = reader.ReadArrayHeader();
         for (var i = 0; i < sends; i++)
         {
@@ -130,10 +142,8 @@ internal sealed class TriggerUserFormatter : IMessagePackFormatter<TriggerUserRe
             reader.Skip();
         }
 
-        record.Trace = TriggerTrace.FromBytes(System.Buffers.BuffersExtensions.ToArray(reader.Sequence.Slice(start, reader.Position)), trace);
-
+        record.Trace.CopyFrom(reader.Sequence.Slice(start, reader.Position), trace);
         RecordFields.SkipRest(ref reader, count, 4);
-        return record;
     }
 }
 
@@ -170,17 +180,34 @@ internal static class RecordFields
         }
     }
 
-    public static Dictionary<string, long> ReadCounts(ref MessagePackReader reader)
+    public static void ReadCounts(ref MessagePackReader reader, Dictionary<string, long> values, KnownStrings? known)
     {
+        values.Clear();
         var count = reader.ReadMapHeader();
-        var values = new Dictionary<string, long>(count, StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
-            var key = reader.ReadString() ?? string.Empty;
+            var key = KnownStrings.Read(ref reader, known);
             values[key] = reader.ReadInt64();
         }
+    }
 
-        return values;
+    // A packed list is written as the array it stands for, so the stored format is that of a list of its values.
+    public static void WritePacked(ref MessagePackWriter writer, PackedValues values)
+    {
+        writer.WriteArrayHeader(values.Count);
+        writer.WriteRaw(values.Bytes);
+    }
+
+    public static void ReadPacked(ref MessagePackReader reader, PackedValues values)
+    {
+        var count = reader.ReadArrayHeader();
+        var start = reader.Position;
+        for (var i = 0; i < count; i++)
+        {
+            reader.Skip();
+        }
+
+        values.CopyFrom(reader.Sequence.Slice(start, reader.Position), count);
     }
 
     // Fields written by a newer version of the engine are skipped.

@@ -39,14 +39,15 @@ internal sealed class TriggerInstanceRecord
     /// <summary>The second of due time whose bucket holds the instance's live timer entry.</summary>
     public long FiledSecond => TriggerKeys.SecondOf(FiledTicks != 0 ? FiledTicks : DueAtTicks);
 
-    /// <summary>The names of the events that started and restarted the instance, the last <see cref="MaxEvents"/>.</summary>
-    public List<string> EventNames { get; set; } = [];
+    /// <summary>The names of the events that started and restarted the instance, the last <see cref="MaxEvents"/>, as
+    /// their MessagePack strings (decoded only for a send, see <see cref="PackedValues"/>).</summary>
+    public PackedValues EventNames { get; } = new();
 
     /// <summary>Their timestamps (UTC ticks), in the same order.</summary>
-    public List<long> EventTicks { get; set; } = [];
+    public PackedValues EventTicks { get; } = new();
 
     /// <summary>Their message ids ("" when an event had none), in the same order.</summary>
-    public List<string> EventIds { get; set; } = [];
+    public PackedValues EventIds { get; } = new();
 
     /// <summary>How many triggering events an instance keeps for its email.</summary>
     public const int MaxEvents = 5;
@@ -56,14 +57,31 @@ internal sealed class TriggerInstanceRecord
     {
         if (EventNames.Count >= MaxEvents)
         {
-            EventNames.RemoveAt(0);
-            EventTicks.RemoveAt(0);
-            EventIds.RemoveAt(0);
+            EventNames.KeepLast(EventNames.Count - 1);
+            EventTicks.KeepLast(EventTicks.Count - 1);
+            EventIds.KeepLast(EventIds.Count - 1);
         }
 
-        EventNames.Add(name);
-        EventTicks.Add(ticks);
-        EventIds.Add(messageId ?? string.Empty);
+        EventNames.Append(name);
+        EventTicks.Append(ticks);
+        EventIds.Append(messageId ?? string.Empty);
+    }
+
+    /// <summary>Makes this (reused) record a new instance with no events.</summary>
+    public void Reset(string trigger, string instanceKey, string userId)
+    {
+        Trigger = trigger;
+        InstanceKey = instanceKey;
+        UserId = userId;
+        Occurrence = 0;
+        EnteredAtTicks = 0;
+        DueAtTicks = 0;
+        Restarts = 0;
+        OriginalDueTicks = 0;
+        FiledTicks = 0;
+        EventNames.Clear();
+        EventTicks.Clear();
+        EventIds.Clear();
     }
 }
 
@@ -93,6 +111,15 @@ internal sealed class TriggerUserRecord
 
     /// <summary>The user's latest decisions, oldest first, bounded.</summary>
     public TriggerTrace Trace { get; set; } = new();
+
+    /// <summary>Makes this (reused) record that of a user with no history.</summary>
+    public void Clear()
+    {
+        LastFired.Clear();
+        Entries.Clear();
+        RecentSends.Clear();
+        Trace.Clear();
+    }
 }
 
 /// <summary>One entry of a user's decision trace.</summary>

@@ -19,21 +19,78 @@ internal sealed class TriggerStore : IDisposable
 
     public IKeyValueSession Session => _session;
 
-    public T? Read<T>(byte[] key)
+    public T? Read<T>(ReadOnlySpan<byte> key)
         where T : class
     {
         _read.ResetWrittenCount();
         return _session.TryRead(key, _read) ? MessagePackSerializer.Deserialize<T>(_read.WrittenMemory, s_options) : null;
     }
 
-    public void Write<T>(byte[] key, T value)
+    public void Write<T>(ReadOnlySpan<byte> key, T value)
     {
         _write.ResetWrittenCount();
         MessagePackSerializer.Serialize(_write, value, s_options);
         _session.Upsert(key, _write.WrittenSpan);
     }
 
-    public void Delete(byte[] key) => _session.Delete(key);
+    public void Delete(ReadOnlySpan<byte> key) => _session.Delete(key);
+
+    /// <summary>Reads the value of <paramref name="key"/> into <see cref="LastRead"/>, without decoding it.</summary>
+    public bool TryRead(ReadOnlySpan<byte> key)
+    {
+        _read.ResetWrittenCount();
+        return _session.TryRead(key, _read);
+    }
+
+    /// <summary>The value of the last successful <see cref="TryRead"/>, valid until the next read.</summary>
+    public ReadOnlyMemory<byte> LastRead => _read.WrittenMemory;
+
+    /// <summary>Decodes <see cref="LastRead"/> into a reused instance record (see <see cref="TriggerInstanceFormatter.Read"/>).</summary>
+    public void DecodeLastRead(TriggerInstanceRecord into, KnownStrings known, string trigger, string instanceKey, string userId)
+    {
+        var reader = new MessagePackReader(_read.WrittenMemory);
+        TriggerInstanceFormatter.Read(ref reader, into, known, trigger, instanceKey, userId);
+    }
+
+    /// <summary>Reads a user's record into a reused one; an absent record reads as a user with no history.</summary>
+    public void ReadUser(ReadOnlySpan<byte> key, TriggerUserRecord into, KnownStrings known)
+    {
+        if (!TryRead(key))
+        {
+            into.Clear();
+            return;
+        }
+
+        var reader = new MessagePackReader(_read.WrittenMemory);
+        TriggerUserFormatter.Read(ref reader, into, known);
+    }
+
+    public void WriteInstance(ReadOnlySpan<byte> key, TriggerInstanceRecord value)
+    {
+        _write.ResetWrittenCount();
+        var writer = new MessagePackWriter(_write);
+        TriggerInstanceFormatter.Write(ref writer, value);
+        writer.Flush();
+        _session.Upsert(key, _write.WrittenSpan);
+    }
+
+    public void WriteUser(ReadOnlySpan<byte> key, TriggerUserRecord value)
+    {
+        _write.ResetWrittenCount();
+        var writer = new MessagePackWriter(_write);
+        TriggerUserFormatter.Write(ref writer, value);
+        writer.Flush();
+        _session.Upsert(key, _write.WrittenSpan);
+    }
+
+    public void WriteBucket(ReadOnlySpan<byte> key, OpenTimerChunk chunk)
+    {
+        _write.ResetWrittenCount();
+        var writer = new MessagePackWriter(_write);
+        chunk.Write(ref writer);
+        writer.Flush();
+        _session.Upsert(key, _write.WrittenSpan);
+    }
 
     public CustomerProfile? ReadProfile(string userId) => ProfileRecords.Read(_session, userId, _read);
 

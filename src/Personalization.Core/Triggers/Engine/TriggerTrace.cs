@@ -1,4 +1,3 @@
-using System.Buffers;
 using MessagePack;
 
 namespace Personalization.Triggers.Engine;
@@ -6,40 +5,40 @@ namespace Personalization.Triggers.Engine;
 /// <summary>
 /// A user's bounded decision trace, kept as the MessagePack bytes of its entries: reading and rewriting the user's
 /// record on every decision then copies bytes instead of building a string per field of every entry. The entries
-/// are only decoded when the host asks for them.
+/// are only decoded when the host asks for them. An append writes into the trace's own buffer (dropping the oldest
+/// entries is one move within it), so a trace that is reused across reads appends without allocating.
 /// </summary>
 internal sealed class TriggerTrace
 {
-    private byte[] _entries = [];
+    private readonly PackedValues _entries = new();
 
     /// <summary>How many entries the trace holds.</summary>
-    public int Count { get; private set; }
+    public int Count => _entries.Count;
 
     /// <summary>The entries' bytes: <see cref="Count"/> MessagePack arrays one after the other.</summary>
-    public ReadOnlySpan<byte> Bytes => _entries;
+    public ReadOnlySpan<byte> Bytes => _entries.Bytes;
 
-    public static TriggerTrace FromBytes(byte[] entries, int count) => new() { _entries = entries, Count = count };
+    public static TriggerTrace FromBytes(ReadOnlySpan<byte> entries, int count)
+    {
+        var trace = new TriggerTrace();
+        trace.CopyFrom(entries, count);
+        return trace;
+    }
+
+    /// <summary>Replaces the entries with <paramref name="count"/> entries encoded in <paramref name="entries"/>.</summary>
+    public void CopyFrom(ReadOnlySpan<byte> entries, int count) => _entries.CopyFrom(entries, count);
+
+    /// <summary>Replaces the entries with <paramref name="count"/> entries encoded in <paramref name="entries"/>.</summary>
+    public void CopyFrom(System.Buffers.ReadOnlySequence<byte> entries, int count) => _entries.CopyFrom(entries, count);
+
+    /// <summary>Removes every entry.</summary>
+    public void Clear() => _entries.Clear();
 
     /// <summary>Appends one entry, dropping the oldest beyond <paramref name="capacity"/>.</summary>
     public void Append(long atTicks, string trigger, string instanceKey, string outcome, string reason, int capacity)
     {
-        var keep = _entries.AsMemory();
-        var count = Count;
-        if (count >= capacity)
-        {
-            var reader = new MessagePackReader(keep);
-            for (var i = 0; i <= count - capacity; i++)
-            {
-                reader.Skip();
-            }
-
-            keep = keep[(int)reader.Consumed..];
-            count = capacity - 1;
-        }
-
-        var buffer = new ArrayBufferWriter<byte>(keep.Length + 64);
-        buffer.Write(keep.Span);
-        var writer = new MessagePackWriter(buffer);
+        _entries.KeepLast(capacity - 1);
+        var writer = _entries.Writer();
         writer.WriteArrayHeader(5);
         writer.Write(atTicks);
         writer.Write(trigger);
@@ -47,15 +46,14 @@ internal sealed class TriggerTrace
         writer.Write(outcome);
         writer.Write(reason);
         writer.Flush();
-        _entries = buffer.WrittenSpan.ToArray();
-        Count = count + 1;
+        _entries.Appended(1);
     }
 
     /// <summary>Decodes the entries, oldest first.</summary>
     public List<TriggerDecisionRecord> Decode()
     {
         var entries = new List<TriggerDecisionRecord>(Count);
-        var reader = new MessagePackReader(_entries);
+        var reader = new MessagePackReader(_entries.Memory);
         for (var i = 0; i < Count; i++)
         {
             var fields = reader.ReadArrayHeader();
