@@ -65,6 +65,7 @@ public sealed class PersonalizationOptionsValidator : IValidateOptions<Personali
         }
         else
         {
+            Range(errors, "Store.ProfileCacheSize", options.Store.ProfileCacheSize, 0, 1 << 20);
             PowerOfTwo(errors, "Store.MemoryBudgetBytes", options.Store.MemoryBudgetBytes, 16L << 20);
             PowerOfTwo(errors, "Store.IndexSizeBytes", options.Store.IndexSizeBytes, 64L << 10);
             PowerOfTwo(errors, "Store.PageSizeBytes", options.Store.PageSizeBytes, 64L << 10);

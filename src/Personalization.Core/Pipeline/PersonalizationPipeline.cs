@@ -221,7 +221,8 @@ public sealed partial class PersonalizationPipeline : IEventIngestor, IProfileRe
             _fault.Task);
         for (var i = 0; i < _shards.Length; i++)
         {
-            _shards[i] = new ShardWorker(i, _options.ChannelCapacity, _store.OpenSession(), evaluator, _clock, _metrics, _logger, hooks);
+            _shards[i] = new ShardWorker(i, _options.ChannelCapacity, _store.OpenSession(), evaluator, _clock, _metrics, _logger, hooks,
+                _options.Store.ProfileCacheSize);
         }
 
         RestoreClocks();

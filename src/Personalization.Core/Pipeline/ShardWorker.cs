@@ -28,11 +28,13 @@ internal sealed class ShardWorker : IDisposable
     private readonly ArrayBufferWriter<byte> _next = new(1024);
     private readonly TriggerEventContext _context;
     private readonly ShardHooks? _hooks;
+    private readonly ProfileCache _profiles;
     private DateTimeOffset _now = DateTimeOffset.MinValue;
 
     public ShardWorker(int shard, int capacity, IKeyValueSession session, ITriggerEvaluator? evaluator, PipelineClock clock,
-        PipelineMetrics metrics, ILogger logger, ShardHooks? hooks = null)
+        PipelineMetrics metrics, ILogger logger, ShardHooks? hooks = null, int profileCacheSize = 0)
     {
+        _profiles = new ProfileCache(profileCacheSize);
         _hooks = hooks;
         _shard = shard;
         _channel = Channel.CreateBounded<PipelineItem>(new BoundedChannelOptions(capacity)
@@ -133,6 +135,9 @@ internal sealed class ShardWorker : IDisposable
         {
             // A bad event never stops the pipeline: it is logged and the shard goes on.
             Log.EventFailed(_logger, ex, @event.MessageId, @event.ProfileId, _shard);
+
+            // The cached profile may hold part of an update the store never got.
+            _profiles.Remove(@event.ProfileId!);
             _metrics.Rejected(Ingest.IngestReasons.ProcessingError);
             _hooks?.EventFailed(@event, ex);
         }
@@ -144,14 +149,27 @@ internal sealed class ShardWorker : IDisposable
         var keyLength = StoreKeys.Write(StoreKeys.Profile, profileId, _key);
         var key = _key.AsSpan(0, keyLength);
         _previous.ResetWrittenCount();
-        var profile = _session.TryRead(key, _previous)
-            ? ProfileSerializer.Deserialize(_previous.WrittenMemory)
-            : ProfileUpdater.Create(profileId, @event.Timestamp);
+
+        // The stored bytes are read even when the profile is cached: they are the state before the event for
+        // triggers that compare (TriggerEventContext.ProfileBefore), and copying them costs far less than
+        // deserializing them.
+        CustomerProfile profile;
+        if (!_session.TryRead(key, _previous))
+        {
+            _profiles.Remove(profileId);
+            profile = ProfileUpdater.Create(profileId, @event.Timestamp);
+        }
+        else if (!_profiles.TryGet(profileId, out profile))
+        {
+            profile = ProfileSerializer.Deserialize(_previous.WrittenMemory);
+        }
+
         ProfileUpdater.Apply(profile, @event);
 
         _next.ResetWrittenCount();
         ProfileSerializer.Serialize(_next, profile);
         _session.Upsert(key, _next.WrittenSpan);
+        _profiles.Set(profileId, profile);
         return profile;
     }
 
@@ -162,6 +180,7 @@ internal sealed class ShardWorker : IDisposable
         try
         {
             _previous.ResetWrittenCount();
+            _profiles.Remove(fromId);
             var profile = ProfileRecords.Read(_session, fromId, _previous);
             if (profile is not null)
             {
@@ -184,6 +203,7 @@ internal sealed class ShardWorker : IDisposable
     {
         if (merged.Profile is { } source)
         {
+            _profiles.Remove(toId);
             var target = ProfileRecords.Read(_session, toId, _next) ?? ProfileUpdater.Create(toId, source.FirstSeen);
             ProfileMerger.Merge(target, source);
             _next.ResetWrittenCount();
@@ -222,6 +242,7 @@ internal sealed class ShardWorker : IDisposable
         try
         {
             // The ids merged into the user stop resolving to them.
+            _profiles.Remove(userId);
             _previous.ResetWrittenCount();
             IReadOnlyList<string> otherIds = [];
             if (ProfileRecords.Read(_session, userId, _previous) is { } profile)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using MessagePack;
@@ -16,14 +17,29 @@ internal readonly record struct IngestLogEntry(SegmentEvent? Event, string? Eras
     private const byte EraseKind = 2;
     private const int HeaderSize = 9;
 
+    // The entry is written into a buffer of the calling thread and copied out once at its exact size: one array per
+    // event instead of the serializer's array plus a second one with the header.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? s_threadBuffer;
+
     public static byte[] ForEvent(SegmentEvent @event, DateTimeOffset ingestTime)
     {
-        var body = MessagePackSerializer.Serialize(@event, MessagePackSerializerOptions.Standard);
-        var entry = new byte[HeaderSize + body.Length];
-        WriteHeader(entry, EventKind, ingestTime);
-        body.CopyTo(entry.AsSpan(HeaderSize));
+        var buffer = s_threadBuffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        WriteHeader(buffer.GetSpan(HeaderSize), EventKind, ingestTime);
+        buffer.Advance(HeaderSize);
+        MessagePackSerializer.Serialize(buffer, @event, MessagePackSerializerOptions.Standard);
+        var entry = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > MaxKeptBufferBytes)
+        {
+            // An unusually large event does not pin its buffer to the thread.
+            s_threadBuffer = null;
+        }
+
         return entry;
     }
+
+    private const int MaxKeptBufferBytes = 64 * 1024;
 
     public static byte[] ForErase(string userId, DateTimeOffset ingestTime)
     {

@@ -7,6 +7,14 @@ public sealed class StoreOptions
     /// <value>The default is 256 MiB. Must be a power of two of at least 16 MiB.</value>
     public long MemoryBudgetBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Profiles each shard keeps as objects after applying an event to them, so that the next event of the same user
+    /// (most events come in visits) does not deserialize the stored profile again. The store is still written on every
+    /// event; this only spares reads. Each cached profile takes a few kilobytes of memory.
+    /// </summary>
+    /// <value>The default is 2,048 per shard. Between 0 (off) and 1,048,576.</value>
+    public int ProfileCacheSize { get; set; } = 2048;
+
     /// <summary>Bytes of the store's hash index (64 bytes per bucket, 7 keys per bucket before overflow).</summary>
     /// <value>The default is 32 MiB (about 3.5 million keys without overflow). Must be a power of two of at least 64 KiB.</value>
     public long IndexSizeBytes { get; set; } = 32L * 1024 * 1024;
