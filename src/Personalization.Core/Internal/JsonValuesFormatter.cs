@@ -42,6 +42,19 @@ internal static class JsonValues
         }
 
         writer.WriteMapHeader(map.Count);
+        if (map is Dictionary<string, object?> dictionary)
+        {
+            // The shape the parser and the profile use: its struct enumerator is not boxed (this runs for every event
+            // written to the ingest log and every profile written to the store).
+            foreach (var (key, value) in dictionary)
+            {
+                writer.Write(key);
+                WriteValue(ref writer, value, options);
+            }
+
+            return;
+        }
+
         foreach (var (key, value) in map)
         {
             writer.Write(key);

@@ -64,6 +64,9 @@ public sealed partial class PersonalizationPipeline
         }
     }
 
+    // What the ingest log entry of a typical event takes (header and MessagePack), to rent a call's batch at once.
+    private const int ExpectedEntryBytes = 640;
+
     // Every ingest call ends here, with each event parsed and checked (upcast, validated, held to the tracking plan):
     // the rejected ones go to the dead letters (unless they are being replayed from there), the others into the
     // pipeline. The call returns once every verdict is known and every dead letter of the call is durable.
@@ -73,7 +76,8 @@ public sealed partial class PersonalizationPipeline
         using var activity = PipelineActivities.StartIngest(checkedEvents.Count);
         var ingestTimestamp = Stopwatch.GetTimestamp();
         var ingestTime = _timeProvider.GetUtcNow();
-        var log = _ingestLog;
+        // The log entries are serialized here, on the caller's thread, so the dedupe stage only appends bytes.
+        var logBatch = _ingestLog is null ? null : new IngestLogBatch(checkedEvents.Count * ExpectedEntryBytes);
         var completion = new IngestCompletion(checkedEvents.Count);
         var writer = _ingest.Writer;
         List<DeadLetterDraft>? deadLetters = null;
@@ -104,9 +108,7 @@ public sealed partial class PersonalizationPipeline
                 (deadLetters ??= []).Add(DeadLetterDrafts.Flagged(result));
             }
 
-            // The log entry is serialized here, on the caller's thread, so the dedupe stage only appends bytes.
-            var entry = log is null ? null : IngestLogEntry.ForEvent(@event, ingestTime);
-            var item = PipelineItem.ForEvent(@event, completion, i, ingestTimestamp, ingestTime, entry);
+            var item = PipelineItem.ForEvent(@event, completion, i, ingestTimestamp, ingestTime, logBatch);
             if (result.IsFlagged)
             {
                 item.FlagReason = result.FlagReason;
@@ -120,18 +122,24 @@ public sealed partial class PersonalizationPipeline
 
             if (_state != 1 || _fault.Task.IsFaulted)
             {
+                item.ReleaseLogEntry();
                 SetRejected(completion, i, @event, IngestReasons.Stopped, StoppedMessage());
             }
             else if (_options.FullMode == PipelineFullMode.Reject)
             {
+                item.ReleaseLogEntry();
                 SetRejected(completion, i, @event, IngestReasons.PipelineFull,
                     $"The pipeline is full ({_options.ChannelCapacity} events waiting); retry later.");
             }
             else if (!await WriteOrStoppedAsync(writer, item, cancellationToken).ConfigureAwait(false))
             {
+                item.ReleaseLogEntry();
                 SetRejected(completion, i, @event, IngestReasons.Stopped, StoppedMessage());
             }
         }
+
+        // This call adds no more entries: the batch's array goes back to the pool once the last one is released.
+        logBatch?.Release();
 
         // The dead letters are written while the events go through the pipeline; the call waits for both.
         var keeping = deadLetters is null ? default : _deadLetters!.AppendAsync(deadLetters, CancellationToken.None);

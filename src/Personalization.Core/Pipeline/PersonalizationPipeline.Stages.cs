@@ -42,12 +42,14 @@ public sealed partial class PersonalizationPipeline
 
                     if (_storageFault is not null && !item.Replayed)
                     {
+                        item.ReleaseLogEntry();
                         RejectUnavailable(item);
                         continue;
                     }
 
                     if (item.Event is not null && IsDuplicate(item))
                     {
+                        item.ReleaseLogEntry();
                         item.IsDuplicate = true;
                         if (_commit is null)
                         {
@@ -96,7 +98,7 @@ public sealed partial class PersonalizationPipeline
 
         try
         {
-            item.LogEnd = _ingestLog.Append(item.LogEntry!);
+            item.LogEnd = _ingestLog.Append(item.LogEntryBytes);
             return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -104,6 +106,10 @@ public sealed partial class PersonalizationPipeline
             StorageFailed(ex);
             RejectUnavailable(item);
             return false;
+        }
+        finally
+        {
+            item.ReleaseLogEntry();
         }
     }
 

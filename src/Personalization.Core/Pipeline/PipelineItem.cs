@@ -45,7 +45,29 @@ internal sealed class PipelineItem
     public DateTimeOffset IngestTime { get; }
 
     /// <summary>The ingest-log entry to append for this item (durable modes), serialized by the caller's thread.</summary>
-    public byte[]? LogEntry { get; }
+    private byte[]? LogEntry { get; }
+
+    // Or, for an event: where its entry is in its ingest call's batch (released once, by ReleaseLogEntry).
+    private IngestLogBatch? _logBatch;
+    private int _logOffset;
+    private int _logLength;
+
+    /// <summary>The bytes of the ingest-log entry to append (empty when there is none, or once released).</summary>
+    public ReadOnlySpan<byte> LogEntryBytes => _logBatch is { } batch ? batch.Entry(_logOffset, _logLength) : LogEntry;
+
+    /// <summary>Whether there is an entry to append.</summary>
+    public bool HasLogEntry => _logBatch is not null || LogEntry is not null;
+
+    /// <summary>Called once the entry is in the log, or will never be: its share of the batch's pooled array is given
+    /// back. Only the stage that holds the item calls it, and a second call does nothing.</summary>
+    public void ReleaseLogEntry()
+    {
+        if (_logBatch is { } batch)
+        {
+            _logBatch = null;
+            batch.Release();
+        }
+    }
 
     /// <summary>Whether the item comes from the ingest log at recovery: it is already durable and nobody waits for it.</summary>
     public bool Replayed { get; }
@@ -74,8 +96,17 @@ internal sealed class PipelineItem
     public MergeHandoff? Handoff { get; private init; }
 
     public static PipelineItem ForEvent(SegmentEvent @event, IngestCompletion completion, int index, long ingestTimestamp,
-        DateTimeOffset ingestTime, byte[]? logEntry) =>
-        new(@event, null, completion, index, null, ingestTimestamp, ingestTime, logEntry, replayed: false);
+        DateTimeOffset ingestTime, IngestLogBatch? logBatch)
+    {
+        var item = new PipelineItem(@event, null, completion, index, null, ingestTimestamp, ingestTime, null, replayed: false);
+        if (logBatch is not null)
+        {
+            (item._logOffset, item._logLength) = logBatch.AddEvent(@event, ingestTime);
+            item._logBatch = logBatch;
+        }
+
+        return item;
+    }
 
     public static PipelineItem ForErase(string userId, IngestCompletion completion, long ingestTimestamp, DateTimeOffset ingestTime,
         byte[]? logEntry) =>

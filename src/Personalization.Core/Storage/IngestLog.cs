@@ -36,7 +36,7 @@ internal sealed class IngestLog : IAsyncDisposable
     public long CommittedUntilAddress => _log.CommittedUntilAddress;
 
     /// <summary>Appends <paramref name="entry"/> and returns the address after it.</summary>
-    public long Append(byte[] entry)
+    public long Append(ReadOnlySpan<byte> entry)
     {
         _log.Append(entry);
         return _log.TailAddress;

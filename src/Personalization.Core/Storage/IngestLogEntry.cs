@@ -17,29 +17,13 @@ internal readonly record struct IngestLogEntry(SegmentEvent? Event, string? Eras
     private const byte EraseKind = 2;
     private const int HeaderSize = 9;
 
-    // The entry is written into a buffer of the calling thread and copied out once at its exact size: one array per
-    // event instead of the serializer's array plus a second one with the header.
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? s_threadBuffer;
-
-    public static byte[] ForEvent(SegmentEvent @event, DateTimeOffset ingestTime)
+    /// <summary>Writes the entry of an accepted event to <paramref name="writer"/>.</summary>
+    public static void WriteEvent(IBufferWriter<byte> writer, SegmentEvent @event, DateTimeOffset ingestTime)
     {
-        var buffer = s_threadBuffer ??= new ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
-        WriteHeader(buffer.GetSpan(HeaderSize), EventKind, ingestTime);
-        buffer.Advance(HeaderSize);
-        MessagePackSerializer.Serialize(buffer, @event, MessagePackSerializerOptions.Standard);
-        var entry = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > MaxKeptBufferBytes)
-        {
-            // An unusually large event does not pin its buffer to the thread.
-            s_threadBuffer = null;
-        }
-
-        return entry;
+        WriteHeader(writer.GetSpan(HeaderSize), EventKind, ingestTime);
+        writer.Advance(HeaderSize);
+        MessagePackSerializer.Serialize(writer, @event, MessagePackSerializerOptions.Standard);
     }
-
-    private const int MaxKeptBufferBytes = 64 * 1024;
 
     public static byte[] ForErase(string userId, DateTimeOffset ingestTime)
     {
