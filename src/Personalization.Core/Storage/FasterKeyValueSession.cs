@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FASTER.core;
 
 namespace Personalization.Storage;
@@ -6,8 +9,18 @@ namespace Personalization.Storage;
 /// <summary>One FASTER client session. Not thread-safe: FASTER sessions are single-threaded by design.</summary>
 internal sealed class FasterKeyValueSession : IKeyValueSession
 {
+    /// <summary>The size of a session's read buffer at first.</summary>
+    internal const int InitialBufferLength = 1024;
+
+    /// <summary>The largest a session's read buffer grows; larger values are read into memory rented per read.</summary>
+    internal const int MaxBufferLength = 1 << 20;
+
     private readonly ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, SpanByteFunctions<Empty>> _session;
     private readonly FasterKV<SpanByte, SpanByte> _store;
+
+    // Where reads copy values to: pinned (on the pinned object heap), so FASTER may hold its address across a pending
+    // read; grown to the next power of two when a value does not fit. Sessions are single-threaded, so one suffices.
+    private byte[] _buffer = GC.AllocateArray<byte>(InitialBufferLength, pinned: true);
 
     public FasterKeyValueSession(FasterKV<SpanByte, SpanByte> store,
         ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, SpanByteFunctions<Empty>> session)
@@ -22,11 +35,15 @@ internal sealed class FasterKeyValueSession : IKeyValueSession
         fixed (byte* keyPointer = key)
         {
             var keySpan = SpanByte.FromPointer(keyPointer, key.Length);
-            var output = default(SpanByteAndMemory);
+            // FASTER copies a value that fits straight into the session's buffer, and rents memory from its pool for
+            // one that does not. The buffer is pinned for its lifetime, so a read that goes pending (the record is on
+            // disk) is copied into it as well when its I/O completes.
+            var output = new SpanByteAndMemory(SpanByte.FromPointer(
+                (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_buffer)), _buffer.Length));
             var status = _session.Read(ref keySpan, ref output);
             if (status.IsPending)
             {
-                // The record is on disk: wait for the I/O. Only this session is affected.
+                // Wait for the I/O. Only this session is affected.
                 _session.CompletePendingWithOutputs(out var completed, wait: true);
                 using (completed)
                 {
@@ -49,7 +66,7 @@ internal sealed class FasterKeyValueSession : IKeyValueSession
         }
     }
 
-    private static void CopyOut(ref SpanByteAndMemory output, IBufferWriter<byte> value)
+    private void CopyOut(ref SpanByteAndMemory output, IBufferWriter<byte> value)
     {
         if (output.IsSpanByte)
         {
@@ -57,8 +74,16 @@ internal sealed class FasterKeyValueSession : IKeyValueSession
             return;
         }
 
-        using var memory = output.Memory;
-        value.Write(memory.Memory.Span[..output.Length]);
+        using (var memory = output.Memory)
+        {
+            value.Write(memory.Memory.Span[..output.Length]);
+        }
+
+        // The value did not fit: the next one of its size will (up to a bound, beyond which values keep renting).
+        if (output.Length <= MaxBufferLength)
+        {
+            _buffer = GC.AllocateArray<byte>((int)BitOperations.RoundUpToPowerOf2((uint)output.Length), pinned: true);
+        }
     }
 
     /// <inheritdoc />
