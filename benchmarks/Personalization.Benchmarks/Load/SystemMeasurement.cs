@@ -89,7 +89,10 @@ internal static class SystemMeasurement
         writer.WriteStartObject("closed_loop");
         writer.WriteNumber("events", closed.Events);
         writer.WriteNumber("seconds", Math.Round(closed.Seconds, 2));
+        // The rest is of the steady part, after the warm-up.
+        writer.WriteNumber("steady_events", closed.SteadyEvents);
         writer.WriteNumber("cpu_seconds", Math.Round(closed.CpuSeconds, 2));
+        writer.WriteNumber("cpu_us_per_event", Math.Round(closed.CpuSeconds * 1e6 / Math.Max(1, closed.SteadyEvents), 2));
         closed.Gc.Write(writer);
         writer.WriteEndObject();
 
