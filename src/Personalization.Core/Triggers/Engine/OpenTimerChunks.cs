@@ -61,6 +61,12 @@ internal sealed class OpenTimerChunk
     /// <summary>How many timers the chunk holds.</summary>
     public int Count => _instances.Count;
 
+    /// <summary>The instance ids of the timers (UTF-8 MessagePack strings).</summary>
+    public PackedValues Instances => _instances;
+
+    /// <summary>Their users, in the same order.</summary>
+    public PackedValues Users => _users;
+
     public void Reset(long second, int chunk)
     {
         Second = second;

@@ -20,6 +20,9 @@ internal sealed class PackedValues : IBufferWriter<byte>
     /// <summary>The values' bytes: <see cref="Count"/> MessagePack values one after the other.</summary>
     public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, _length);
 
+    /// <summary>How many bytes the list holds before its buffer grows.</summary>
+    public int Capacity => _buffer.Length;
+
     /// <summary>The values' bytes as memory, for a <see cref="MessagePackReader"/>.</summary>
     public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, _length);
 

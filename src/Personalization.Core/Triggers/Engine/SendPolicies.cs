@@ -38,7 +38,18 @@ internal sealed class SendPolicies
     public bool ReachedCap(TriggerUserRecord user, long dueTicks)
     {
         var windowStart = dueTicks - _options.FrequencyWindow.Ticks;
-        user.RecentSends.RemoveAll(ticks => ticks <= windowStart);
+        // As RemoveAll(ticks => ticks <= windowStart), without a closure per call.
+        var sends = user.RecentSends;
+        var kept = 0;
+        for (var i = 0; i < sends.Count; i++)
+        {
+            if (sends[i] > windowStart)
+            {
+                sends[kept++] = sends[i];
+            }
+        }
+
+        sends.RemoveRange(kept, sends.Count - kept);
         return _options.FrequencyCap is { } cap && user.RecentSends.Count >= cap;
     }
 

@@ -19,8 +19,7 @@ internal sealed partial class TriggerEngine
 
         var trigger = _triggers[index];
         var due = new DateTimeOffset(instance.DueAtTicks, TimeSpan.Zero);
-        byte[]? profileBytes = null;
-        var profile = _sink is null ? shard.Store.ReadProfile(instance.UserId) : shard.Store.ReadProfile(instance.UserId, out profileBytes);
+        var profile = shard.Store.ReadProfile(instance.UserId);
         var user = shard.ReadUser(instance.UserId, _known);
         if (trigger.ExitWhen is { } exit && (profile is null || exit(profile)))
         {
@@ -43,7 +42,13 @@ internal sealed partial class TriggerEngine
         user.LastFired[trigger.Name] = instance.DueAtTicks;
         user.RecentSends.Add(instance.DueAtTicks);
         Decided(shard, index, instance.UserId, user, due, instance.InstanceKey, TriggerOutcomes.Fired, TriggerReasons.Fired);
-        _sink?.Submit(new SendIntent(
+        if (_sink is null)
+        {
+            return;
+        }
+
+        // The intent gets a profile and bytes of its own: the sink keeps them, on another thread.
+        _sink.Submit(new SendIntent(
             SendKey: TriggerKeys.SendKey(trigger.Name, instance.UserId, instance.InstanceKey, instance.Occurrence),
             Trigger: trigger.Name,
             UserId: instance.UserId,
@@ -55,7 +60,7 @@ internal sealed partial class TriggerEngine
         {
             Events = Events(instance, _known),
             Profile = profile,
-            ProfileBytes = profileBytes,
+            ProfileBytes = profile is null ? null : shard.Store.LastProfile.ToArray(),
         });
     }
 
@@ -114,18 +119,30 @@ internal sealed partial class TriggerEngine
 
     private static string[] Trail(TriggerInstanceRecord instance)
     {
-        var trail = new List<string>(4) { TriggerReasons.Entered };
+        var deferred = instance.OriginalDueTicks != 0;
+        var trail = new string[2 + (instance.Restarts > 0 ? 1 : 0) + (deferred ? 1 : 0)];
+        var at = 0;
+        trail[at++] = TriggerReasons.Entered;
         if (instance.Restarts > 0)
         {
-            trail.Add(string.Create(CultureInfo.InvariantCulture, $"{TriggerReasons.Restarted} x{instance.Restarts}"));
+            trail[at++] = Restarted(instance.Restarts);
         }
 
-        if (instance.OriginalDueTicks != 0)
+        if (deferred)
         {
-            trail.Add(TriggerOutcomes.Deferred + ": " + TriggerReasons.QuietHours);
+            trail[at++] = TriggerOutcomes.Deferred + ": " + TriggerReasons.QuietHours;
         }
 
-        trail.Add(TriggerReasons.Fired);
-        return [.. trail];
+        trail[at] = TriggerReasons.Fired;
+        return trail;
     }
+
+    // "restarted xN": the usual counts made once (strings are immutable, so every send may share them).
+    private static readonly string[] s_restarted = [.. Enumerable.Range(0, 64).Select(FormatRestarted)];
+
+    private static string Restarted(int restarts) =>
+        (uint)restarts < (uint)s_restarted.Length ? s_restarted[restarts] : FormatRestarted(restarts);
+
+    private static string FormatRestarted(int restarts) =>
+        string.Create(CultureInfo.InvariantCulture, $"{TriggerReasons.Restarted} x{restarts}");
 }

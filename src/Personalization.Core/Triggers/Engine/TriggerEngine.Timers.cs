@@ -1,3 +1,4 @@
+using MessagePack;
 using Personalization.Internal;
 
 namespace Personalization.Triggers.Engine;
@@ -53,6 +54,7 @@ internal sealed partial class TriggerEngine
     {
         var nowTicks = now.UtcTicks;
         var nowSecond = TriggerKeys.SecondOf(nowTicks);
+        var collected = shard.Collected;
         while (shard.Seconds.Count > 0)
         {
             var second = shard.Seconds.Min;
@@ -61,37 +63,37 @@ internal sealed partial class TriggerEngine
                 return;
             }
 
-            var due = new List<TriggerInstanceRecord>();
-            var later = new List<(string Instance, string User)>();
-            var moved = new List<(string Instance, TriggerInstanceRecord Record)>();
-            CollectSecond(shardIndex, shard, second, nowTicks, isFinal, due, later, moved);
+            collected.Clear();
+            CollectSecond(shardIndex, shard, second, nowTicks, isFinal, collected);
 
             // Restarted instances go under their real due time now (see TriggerInstanceRecord.FiledTicks).
-            foreach (var (instanceId, record) in moved)
+            var movedIds = new MessagePackReader(collected.MovedIds.Memory);
+            foreach (var record in collected.Moved)
             {
                 record.FiledTicks = record.DueAtTicks;
-                var key = shard.InstanceKey(instanceId);
+                var key = shard.InstanceKey(CollectedSecond.ReadId(ref movedIds));
                 shard.Store.WriteInstance(key, record);
                 AddTimer(shardIndex, shard, key[1..], record.UserId, record.DueAtTicks);
             }
 
-            due.Sort(static (a, b) => a.DueAtTicks != b.DueAtTicks
+            collected.Due.Sort(static (a, b) => a.DueAtTicks != b.DueAtTicks
                 ? a.DueAtTicks.CompareTo(b.DueAtTicks)
                 : string.CompareOrdinal(a.InstanceKey, b.InstanceKey));
 
             // The second is settled before deciding, so a decision that schedules a timer (a quiet-hours deferral)
             // can add to any bucket, this one included.
-            foreach (var (instance, user) in later)
+            var laterIds = new MessagePackReader(collected.LaterIds.Memory);
+            foreach (var user in collected.LaterUsers)
             {
-                AddTimer(shardIndex, shard, instance, user, TriggerKeys.TicksOf(second));
+                AddTimer(shardIndex, shard, CollectedSecond.ReadId(ref laterIds), user, TriggerKeys.TicksOf(second));
             }
 
-            foreach (var instance in due)
+            foreach (var instance in collected.Due)
             {
                 Decide(shardIndex, shard, instance);
             }
 
-            if (later.Count > 0)
+            if (collected.LaterUsers.Count > 0)
             {
                 // Part of this second is still to come.
                 return;
@@ -99,56 +101,88 @@ internal sealed partial class TriggerEngine
         }
     }
 
-    // Reads and deletes every chunk of one second: the instances due by now go to due, the rest of the second to later.
-    private static void CollectSecond(int shardIndex, ShardTriggers shard, long second, long nowTicks, bool isFinal,
-        List<TriggerInstanceRecord> due, List<(string Instance, string User)> later, List<(string Instance, TriggerInstanceRecord Record)> moved)
+    // Reads and deletes every chunk of one second: the instances due by now go to the collection's due, the rest of the
+    // second to its later ones.
+    private void CollectSecond(int shardIndex, ShardTriggers shard, long second, long nowTicks, bool isFinal, CollectedSecond collected)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         var chunks = shard.ChunkCount(second);
         Span<byte> key = stackalloc byte[TriggerKeys.BucketLength];
         for (var chunk = 0; chunk < chunks; chunk++)
         {
             TriggerKeys.WriteBucket(key, shardIndex, second, chunk);
-            if (shard.Store.Read<TimerBucketRecord>(key) is not { } bucket)
+            // The last chunk of a second added to lately is still open, with the bytes this shard stored.
+            var bucket = shard.OpenChunks.Find(second, chunk);
+            if (bucket is null)
+            {
+                if (!shard.Store.TryRead(key))
+                {
+                    continue;
+                }
+
+                bucket = collected.Chunk;
+                bucket.Load(shard.Store.LastRead);
+            }
+
+            shard.Store.Delete(key);
+            CollectChunk(shard, bucket, second, nowTicks, isFinal, collected);
+        }
+
+        shard.SetChunkCount(second, 0);
+    }
+
+    private void CollectChunk(ShardTriggers shard, OpenTimerChunk bucket, long second, long nowTicks, bool isFinal, CollectedSecond collected)
+    {
+        var ids = new MessagePackReader(bucket.Instances.Memory);
+        var users = new MessagePackReader(bucket.Users.Memory);
+        var usersRead = 0;
+        for (var i = 0; i < bucket.Count; i++)
+        {
+            var id = CollectedSecond.ReadId(ref ids);
+            if (!collected.AddSeen(id))
             {
                 continue;
             }
 
-            shard.Store.Delete(key);
-            for (var i = 0; i < bucket.Instances.Count; i++)
+            // Cancelled instances are gone, and ones filed again under another second leave a stale entry here.
+            if (!shard.Store.TryRead(shard.InstanceKey(id)))
             {
-                if (!seen.Add(bucket.Instances[i]))
-                {
-                    continue;
-                }
-
-                var instance = shard.Store.Read<TriggerInstanceRecord>(shard.InstanceKey(bucket.Instances[i]));
-                // Cancelled instances are gone, and ones filed again under another second leave a stale entry here.
-                if (instance is null || instance.FiledSecond != second)
-                {
-                    continue;
-                }
-
-                // Restarted since it was filed here: its due time is in a later second, so it moves there (and is decided
-                // in that second's turn, in due-time order, should the clock be past it already).
-                if (TriggerKeys.SecondOf(instance.DueAtTicks) > second)
-                {
-                    moved.Add((bucket.Instances[i], instance));
-                    continue;
-                }
-
-                if (isFinal || instance.DueAtTicks <= nowTicks)
-                {
-                    due.Add(instance);
-                }
-                else
-                {
-                    later.Add((bucket.Instances[i], bucket.Users[i]));
-                }
+                continue;
             }
-        }
 
-        shard.SetChunkCount(second, 0);
+            var instance = collected.Rent();
+            shard.Store.DecodeLastRead(instance, _known);
+            if (instance.FiledSecond != second)
+            {
+                collected.ReturnLast();
+                continue;
+            }
+
+            // Restarted since it was filed here: its due time is in a later second, so it moves there (and is decided
+            // in that second's turn, in due-time order, should the clock be past it already).
+            if (TriggerKeys.SecondOf(instance.DueAtTicks) > second)
+            {
+                collected.Moved.Add(instance);
+                CollectedSecond.Append(collected.MovedIds, id);
+                continue;
+            }
+
+            if (isFinal || instance.DueAtTicks <= nowTicks)
+            {
+                collected.Due.Add(instance);
+                continue;
+            }
+
+            collected.ReturnLast();
+            CollectedSecond.Append(collected.LaterIds, id);
+            // The users are only decoded for the timers that stay (as a decoded TimerBucketRecord reads them).
+            for (; usersRead < i; usersRead++)
+            {
+                users.Skip();
+            }
+
+            collected.LaterUsers.Add(users.ReadString() ?? string.Empty);
+            usersRead++;
+        }
     }
 
     // Reads every bucket chunk once at start: fills each shard's index, and moves timers whose user now belongs to

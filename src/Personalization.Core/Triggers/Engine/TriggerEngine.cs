@@ -287,6 +287,9 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
         /// <summary>The user record a decision reads and writes (see <see cref="ReadUser"/>).</summary>
         public TriggerUserRecord User { get; } = new();
 
+        /// <summary>What collecting a second of timers found (see <see cref="CollectSecond"/>).</summary>
+        public CollectedSecond Collected { get; } = new();
+
         public int ChunkCount(long second) => _chunks.GetValueOrDefault(second);
 
         public void SetChunkCount(long second, int chunks)
@@ -326,6 +329,19 @@ internal sealed partial class TriggerEngine : ITriggerEvaluator
             }
 
             return _instanceKey.AsSpan(0, StoreKeys.Write(TriggerKeys.Instance, instanceId, _instanceKey));
+        }
+
+        /// <summary>The key of an instance by its id (UTF-8), in the shard's key buffer (valid until the next instance key).</summary>
+        public ReadOnlySpan<byte> InstanceKey(ReadOnlySpan<byte> instanceId)
+        {
+            if (_instanceKey.Length < 1 + instanceId.Length)
+            {
+                _instanceKey = new byte[1 + instanceId.Length];
+            }
+
+            _instanceKey[0] = TriggerKeys.Instance;
+            instanceId.CopyTo(_instanceKey.AsSpan(1));
+            return _instanceKey.AsSpan(0, 1 + instanceId.Length);
         }
 
         /// <summary>The key of a user's record, in the shard's user key buffer (valid until the next user key).</summary>

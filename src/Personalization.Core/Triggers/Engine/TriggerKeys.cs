@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
 using Personalization.Storage;
 
@@ -25,9 +26,9 @@ internal static class TriggerKeys
         : string.Join(Separator, trigger, userId, instanceKey);
 
     /// <summary>The send key: trigger, instance key (prefixed by the user when the instance is keyed otherwise) and occurrence.</summary>
-    public static string SendKey(string trigger, string userId, string instanceKey, long occurrence) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{trigger}:{(instanceKey == userId ? userId : userId + "/" + instanceKey)}:{occurrence}");
+    public static string SendKey(string trigger, string userId, string instanceKey, long occurrence) => instanceKey == userId
+        ? string.Create(CultureInfo.InvariantCulture, stackalloc char[128], $"{trigger}:{userId}:{occurrence}")
+        : string.Create(CultureInfo.InvariantCulture, stackalloc char[128], $"{trigger}:{userId}/{instanceKey}:{occurrence}");
 
     public static byte[] ForInstance(string instanceId) => StoreKeys.Create(Instance, instanceId);
 

@@ -39,8 +39,8 @@ internal sealed class TriggerInstanceFormatter : IMessagePackFormatter<TriggerIn
 
     /// <summary>
     /// Reads a record into <paramref name="record"/> (a reused one on the hot path). The expected strings (the
-    /// trigger, instance key and user the caller looked up) and the <paramref name="known"/> ones are taken as they
-    /// are when the bytes match, instead of decoding a copy.
+    /// trigger, instance key and user the caller looked up; for the user, the instance key read when none is expected)
+    /// and the <paramref name="known"/> ones are taken as they are when the bytes match, instead of decoding a copy.
     /// </summary>
     public static void Read(ref MessagePackReader reader, TriggerInstanceRecord record, KnownStrings? known,
         string? trigger = null, string? instanceKey = null, string? userId = null)
@@ -48,7 +48,8 @@ internal sealed class TriggerInstanceFormatter : IMessagePackFormatter<TriggerIn
         var count = reader.ReadArrayHeader();
         record.Trigger = KnownStrings.Read(ref reader, known, trigger);
         record.InstanceKey = KnownStrings.Read(ref reader, known, instanceKey);
-        record.UserId = KnownStrings.Read(ref reader, known, userId);
+        // An instance is usually keyed by its user: then the user id is the instance key's string.
+        record.UserId = KnownStrings.Read(ref reader, known, userId ?? record.InstanceKey);
         record.Occurrence = reader.ReadInt64();
         record.EnteredAtTicks = reader.ReadInt64();
         record.DueAtTicks = reader.ReadInt64();

@@ -15,6 +15,9 @@ internal sealed class TriggerStore : IDisposable
     private readonly ArrayBufferWriter<byte> _read = new(512);
     private readonly ArrayBufferWriter<byte> _write = new(512);
 
+    // Profiles are read into a buffer of their own, so that their bytes outlive the reads of a decision.
+    private readonly ArrayBufferWriter<byte> _profile = new(1024);
+
     public TriggerStore(IKeyValueSession session) => _session = session;
 
     public IKeyValueSession Session => _session;
@@ -50,6 +53,13 @@ internal sealed class TriggerStore : IDisposable
     {
         var reader = new MessagePackReader(_read.WrittenMemory);
         TriggerInstanceFormatter.Read(ref reader, into, known, trigger, instanceKey, userId);
+    }
+
+    /// <summary>Decodes <see cref="LastRead"/> into a reused instance record, its strings new or known ones.</summary>
+    public void DecodeLastRead(TriggerInstanceRecord into, KnownStrings known)
+    {
+        var reader = new MessagePackReader(_read.WrittenMemory);
+        TriggerInstanceFormatter.Read(ref reader, into, known);
     }
 
     /// <summary>Reads a user's record into a reused one; an absent record reads as a user with no history.</summary>
@@ -92,15 +102,11 @@ internal sealed class TriggerStore : IDisposable
         _session.Upsert(key, _write.WrittenSpan);
     }
 
-    public CustomerProfile? ReadProfile(string userId) => ProfileRecords.Read(_session, userId, _read);
+    /// <summary>The profile of <paramref name="userId"/>; its stored bytes stay in <see cref="LastProfile"/>.</summary>
+    public CustomerProfile? ReadProfile(string userId) => ProfileRecords.Read(_session, userId, _profile);
 
-    /// <summary>The profile of <paramref name="userId"/> and a copy of its stored bytes.</summary>
-    public CustomerProfile? ReadProfile(string userId, out byte[]? bytes)
-    {
-        var profile = ProfileRecords.Read(_session, userId, _read);
-        bytes = profile is null ? null : _read.WrittenSpan.ToArray();
-        return profile;
-    }
+    /// <summary>The stored bytes of the profile <see cref="ReadProfile"/> found last, valid until the next profile read.</summary>
+    public ReadOnlySpan<byte> LastProfile => _profile.WrittenSpan;
 
     public static TimerBucketRecord ReadBucket(byte[] value) => MessagePackSerializer.Deserialize<TimerBucketRecord>(value, s_options);
 
