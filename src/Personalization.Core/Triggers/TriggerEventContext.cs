@@ -21,6 +21,9 @@ public sealed class TriggerEventContext
     public SegmentEvent Event { get; private set; } = null!;
 
     /// <summary>The profile after the event was applied.</summary>
+    /// <remarks>Read-only, and valid during the call only: it is the shard's own copy, which the next event of the user
+    /// updates (see <see cref="Storage.StoreOptions.ProfileCacheSize"/>). An evaluator that keeps profile data keeps
+    /// the values it needs, not this object.</remarks>
     public CustomerProfile Profile { get; private set; } = null!;
 
     /// <summary>Whether this event created the profile.</summary>
