@@ -44,7 +44,7 @@ internal sealed class PipelineItem
     /// crash applies the event at the processing time it first had).</summary>
     public DateTimeOffset IngestTime { get; }
 
-    /// <summary>The ingest-log entry to append for this item (durable modes), serialized by the caller's thread.</summary>
+    // The ingest-log entry of an erasure (durable modes), serialized by the caller's thread.
     private byte[]? LogEntry { get; }
 
     // Or, for an event: where its entry is in its ingest call's batch (released once, by ReleaseLogEntry).
@@ -54,9 +54,6 @@ internal sealed class PipelineItem
 
     /// <summary>The bytes of the ingest-log entry to append (empty when there is none, or once released).</summary>
     public ReadOnlySpan<byte> LogEntryBytes => _logBatch is { } batch ? batch.Entry(_logOffset, _logLength) : LogEntry;
-
-    /// <summary>Whether there is an entry to append.</summary>
-    public bool HasLogEntry => _logBatch is not null || LogEntry is not null;
 
     /// <summary>Called once the entry is in the log, or will never be: its share of the batch's pooled array is given
     /// back. Only the stage that holds the item calls it, and a second call does nothing.</summary>
