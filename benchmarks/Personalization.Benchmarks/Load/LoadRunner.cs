@@ -23,8 +23,6 @@ internal static class LoadRunner
         var deadline = TimeSpan.FromSeconds(options.MaxClosedSeconds);
         long next = 0;
         long acknowledged = 0;
-        long steadyStart = 0;
-        long acknowledgedAtSteadyStart = 0;
         SteadyStart? steady = null;
         using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
@@ -49,9 +47,8 @@ internal static class LoadRunner
                 if (done >= warmUp && done - count < warmUp)
                 {
                     using var now = Process.GetCurrentProcess();
-                    Volatile.Write(ref steady, new SteadyStart(GC.GetTotalAllocatedBytes(precise: true), now.TotalProcessorTime, GcCounts.Now()));
-                    Volatile.Write(ref acknowledgedAtSteadyStart, done);
-                    Volatile.Write(ref steadyStart, Stopwatch.GetTimestamp());
+                    Volatile.Write(ref steady, new SteadyStart(Stopwatch.GetTimestamp(), done,
+                        GC.GetTotalAllocatedBytes(precise: true), now.TotalProcessorTime, GcCounts.Now()));
                 }
             }
         }
@@ -68,15 +65,13 @@ internal static class LoadRunner
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         process.Refresh();
         var total = Interlocked.Read(ref acknowledged);
-        var steadyFrom = Volatile.Read(ref steadyStart) is var s and > 0 ? s : start;
-        var steadyEvents = total - (steadyFrom == start ? 0 : Volatile.Read(ref acknowledgedAtSteadyStart));
-
-        // Allocations, CPU and collections of the steady part (the whole loop when it never got past the warm-up).
-        var from = Volatile.Read(ref steady) ?? new SteadyStart(allocatedBefore, cpuBefore, gcBefore);
+        // The steady part: from the end of the warm-up (the whole loop when it never got past it).
+        var from = Volatile.Read(ref steady) ?? new SteadyStart(start, 0, allocatedBefore, cpuBefore, gcBefore);
+        var steadyEvents = total - from.Acknowledged;
         return new ClosedLoopResult(
             Events: total,
             Seconds: Stopwatch.GetElapsedTime(start, end).TotalSeconds,
-            EventsPerSecond: steadyEvents / Math.Max(1e-9, Stopwatch.GetElapsedTime(steadyFrom, end).TotalSeconds),
+            EventsPerSecond: steadyEvents / Math.Max(1e-9, Stopwatch.GetElapsedTime(from.Timestamp, end).TotalSeconds),
             AllocatedBytesPerEvent: (double)(allocated + allocatedBefore - from.AllocatedBytes) / Math.Max(1, steadyEvents),
             CpuSeconds: (process.TotalProcessorTime - from.Cpu).TotalSeconds,
             Gc: GcCounts.Now() - from.Gc,
@@ -130,7 +125,9 @@ internal static class LoadRunner
     }
 }
 
-internal sealed record SteadyStart(long AllocatedBytes, TimeSpan Cpu, GcCounts Gc);
+/// <summary>Where the steady part of the closed loop starts: the time, the events acknowledged, and the process's
+/// allocations, CPU and collections at that moment.</summary>
+internal sealed record SteadyStart(long Timestamp, long Acknowledged, long AllocatedBytes, TimeSpan Cpu, GcCounts Gc);
 
 /// <summary>What the closed loop measured (allocations, CPU and collections over its steady part).</summary>
 internal sealed record ClosedLoopResult(long Events, double Seconds, double EventsPerSecond, double AllocatedBytesPerEvent,
